@@ -1,0 +1,5 @@
+"""`python -m ksqlmv` runs the command line."""
+
+from ksqlmv.cli import main
+
+main()

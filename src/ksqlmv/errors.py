@@ -1,0 +1,114 @@
+"""Every exception ksqlmv raises on purpose, in one tree.
+
+```
+KsqlmvError                       exit 1   root: a failure the CLI reports in one line
+├── ConfigError                   exit 2   a bad flag, environment variable or configuration file
+├── ValidationError               exit 3   input checked before anything ran (migration, scenario)
+├── SqlError                      exit 4   KSQL text that cannot run
+│   ├── ParseError                         syntax, with line, column and what was expected
+│   └── AnalysisError                      meaning: unknown source or column, type mismatch, ...
+├── StatementError                exit 4   a server refused a statement (with ksqlDB's error code)
+├── ServiceUnavailableError       exit 5   a broker, registry or ksqlDB server cannot be reached
+├── AuthenticationError           exit 6   a service refused our credentials
+├── SerdeError                             bytes that do not decode, or values that do not encode
+├── ProtocolError                          a peer broke the Kafka or HTTP protocol
+└── ExecutionError                         a running query or service failed
+```
+
+The CLI maps each family to its `exit_code` and prints `str(error)`: never a traceback for what the
+user can fix. Servers map the same families to HTTP status codes and ksqlDB's error bodies in one
+place each.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AnalysisError",
+    "AuthenticationError",
+    "ConfigError",
+    "ExecutionError",
+    "KsqlmvError",
+    "ParseError",
+    "ProtocolError",
+    "SerdeError",
+    "ServiceUnavailableError",
+    "SqlError",
+    "StatementError",
+    "ValidationError",
+]
+
+
+class KsqlmvError(Exception):
+    """Root of every error ksqlmv raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(KsqlmvError):
+    """A flag, environment variable or configuration file has a bad value."""
+
+    exit_code = 2
+
+
+class ValidationError(KsqlmvError):
+    """Input was checked before anything ran, and failed: a migration file, a scenario."""
+
+    exit_code = 3
+
+
+class SqlError(KsqlmvError):
+    """KSQL text that cannot run."""
+
+    exit_code = 4
+
+
+class ParseError(SqlError):
+    """KSQL text that does not follow the grammar.
+
+    `line` and `column` are 1-based and point at the offending token, as ksqlDB reports them.
+    """
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(f"line {line}:{column}: {message}")
+        self.reason = message
+        self.line = line
+        self.column = column
+
+
+class AnalysisError(SqlError):
+    """Well-formed KSQL that means nothing: an unknown source or column, a type mismatch."""
+
+
+class StatementError(KsqlmvError):
+    """A ksqlDB server refused a statement; carries its error code and message."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, error_code: int = 40001, statement: str = "") -> None:
+        super().__init__(message)
+        self.error_code = error_code
+        self.statement = statement
+
+
+class ServiceUnavailableError(KsqlmvError):
+    """A broker, registry or ksqlDB server cannot be reached."""
+
+    exit_code = 5
+
+
+class AuthenticationError(KsqlmvError):
+    """A service refused the credentials we sent (or we sent none and it wants some)."""
+
+    exit_code = 6
+
+
+class SerdeError(KsqlmvError):
+    """Bytes that do not decode in the declared format, or values that do not encode."""
+
+
+class ProtocolError(KsqlmvError):
+    """A peer broke the Kafka or HTTP protocol."""
+
+
+class ExecutionError(KsqlmvError):
+    """A running query or service failed."""
