@@ -1,0 +1,66 @@
+"""Configuration shared by the sync and async clients."""
+
+from __future__ import annotations
+
+import dataclasses
+import ssl
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ksqlmv.config import BasicAuth, Settings
+
+__all__ = ["DEFAULT_TIMEOUT", "STREAM_TIMEOUT", "ClientOptions"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=300.0, write=30.0, pool=10.0)
+"""Connecting fails within seconds; statements such as ASSERT ... TIMEOUT may take minutes."""
+
+STREAM_TIMEOUT = httpx.Timeout(connect=5.0, read=None, write=30.0, pool=10.0)
+"""Push queries may be quiet for a long time; they end when the client or server closes them."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClientOptions:
+    """Where the server is and how to reach it."""
+
+    url: str
+    auth: BasicAuth | None = None
+    verify: bool | str = True
+    cert: str | tuple[str, str] | None = None
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> ClientOptions:
+        """Options from `Settings` (the environment by default), with keyword overrides."""
+        settings = settings or Settings.from_env()
+        options = cls(url=settings.ksqldb_url, auth=settings.ksqldb_auth)
+        return dataclasses.replace(options, **overrides)
+
+    def httpx_arguments(self, *, http1: bool = True, http2: bool = False) -> dict[str, Any]:
+        """Keyword arguments for `httpx.Client` / `httpx.AsyncClient`."""
+        return {
+            "base_url": self.url.rstrip("/"),
+            "auth": self.auth.as_tuple() if self.auth else None,
+            "verify": self._tls_context(),
+            "timeout": self.timeout,
+            "http1": http1,
+            "http2": http2,
+            "headers": {"Accept": "application/json"},
+        }
+
+    def _tls_context(self) -> ssl.SSLContext | bool:
+        if self.verify is True and self.cert is None:
+            return True
+        if self.verify is False:
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        else:
+            cafile = self.verify if isinstance(self.verify, str) else None
+            context = ssl.create_default_context(cafile=cafile)
+        if isinstance(self.cert, tuple):
+            context.load_cert_chain(*self.cert)
+        elif self.cert is not None:
+            context.load_cert_chain(self.cert)
+        return context
