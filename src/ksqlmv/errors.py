@@ -4,6 +4,7 @@
 KsqlmvError                       exit 1   root: a failure the CLI reports in one line
 ├── ConfigError                   exit 2   a bad flag, environment variable or configuration file
 ├── ValidationError               exit 3   input checked before anything ran (migration, scenario)
+│   └── ScenarioError                      a simulator scenario, naming its file and field
 ├── SqlError                      exit 4   KSQL text that cannot run
 │   ├── ParseError                         syntax, with line, column and what was expected
 │   └── AnalysisError                      meaning: unknown source or column, type mismatch, ...
@@ -30,6 +31,7 @@ __all__ = [
     "KsqlmvError",
     "ParseError",
     "ProtocolError",
+    "ScenarioError",
     "SerdeError",
     "ServiceUnavailableError",
     "SqlError",
@@ -54,6 +56,23 @@ class ValidationError(KsqlmvError):
     """Input was checked before anything ran, and failed: a migration file, a scenario."""
 
     exit_code = 3
+
+
+class ScenarioError(ValidationError):
+    """A simulator scenario that cannot run: names the file, the line and the field at fault.
+
+    `problems` lists every `(path, line, message)` found, so one run reports them all; `str()`
+    shows one line per problem, each starting with `file:line:`.
+    """
+
+    def __init__(self, file: str, problems: list[tuple[str, int | None, str]]) -> None:
+        lines = [
+            f"{file}:{line}: {path}: {message}" if line else f"{file}: {path}: {message}"
+            for path, line, message in problems
+        ]
+        super().__init__("\n".join(lines))
+        self.file = file
+        self.problems = problems
 
 
 class SqlError(KsqlmvError):
