@@ -13,6 +13,8 @@ KsqlmvError                       exit 1   root: a failure the CLI reports in on
 ├── AuthenticationError           exit 6   a service refused our credentials
 ├── SerdeError                             bytes that do not decode, or values that do not encode
 ├── ProtocolError                          a peer broke the Kafka or HTTP protocol
+├── HttpError                              an HTTP request answered with an error status (404, 413)
+├── RegistryError                          Schema Registry refused a request (with its error code)
 └── ExecutionError                         a running query or service failed
 ```
 
@@ -28,10 +30,12 @@ __all__ = [
     "AuthenticationError",
     "ConfigError",
     "ExecutionError",
+    "HttpError",
     "KsqlmvError",
     "ParseError",
     "ProtocolError",
     "ScenarioError",
+    "RegistryError",
     "SerdeError",
     "ServiceUnavailableError",
     "SqlError",
@@ -127,6 +131,43 @@ class SerdeError(KsqlmvError):
 
 class ProtocolError(KsqlmvError):
     """A peer broke the Kafka or HTTP protocol."""
+
+
+class HttpError(KsqlmvError):
+    """An HTTP request that gets an error status instead of its handler's answer.
+
+    Raised by the HTTP layer itself (no route: 404, wrong method: 405, body too large: 413) and by
+    handlers for generic refusals. Each server renders it in its own error-body dialect.
+    """
+
+    def __init__(
+        self, status: int, message: str, headers: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers
+
+
+class RegistryError(KsqlmvError):
+    """Schema Registry refused a request; carries the registry's error code (40401, 42201, ...).
+
+    The HTTP status is the code's first three digits, as Confluent's registry sends it; a bare
+    three-digit code (400, 404) is its own status.
+    """
+
+    def __init__(self, error_code: int, message: str) -> None:
+        super().__init__(message)
+        self.error_code = error_code
+        self.message = message
+
+    @property
+    def http_status(self) -> int:
+        """The status the REST API answers with: 40401 -> 404, 42201 -> 422, 409 -> 409."""
+        code = self.error_code
+        while code >= 1000:
+            code //= 10
+        return code
 
 
 class ExecutionError(KsqlmvError):

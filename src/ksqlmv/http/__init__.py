@@ -1,0 +1,47 @@
+"""A small asyncio HTTP/1.1 server shared by ksqlmv's REST services.
+
+Handlers are protocol-agnostic: `async def handler(request: Request) -> Response |
+StreamingResponse`. A `Router` maps method and path pattern to handlers (matching on the raw,
+percent-encoded path), `HttpServer` serves any such app with keep-alive, pipelining, chunked
+streaming and request size limits, and `BasicAuthGuard` adds optional basic authentication.
+"""
+
+from __future__ import annotations
+
+from ksqlmv.http.auth import BasicAuthGuard as BasicAuthGuard
+from ksqlmv.http.auth import parse_credentials as parse_credentials
+from ksqlmv.http.http1 import H2cFactory as H2cFactory
+from ksqlmv.http.messages import Answer as Answer
+from ksqlmv.http.messages import App as App
+from ksqlmv.http.messages import Request as Request
+from ksqlmv.http.messages import Response as Response
+from ksqlmv.http.messages import StreamingResponse as StreamingResponse
+from ksqlmv.http.messages import json_response as json_response
+from ksqlmv.http.messages import parse_bool as parse_bool
+from ksqlmv.http.messages import text_response as text_response
+from ksqlmv.http.routing import ErrorHandler as ErrorHandler
+from ksqlmv.http.routing import Handler as Handler
+from ksqlmv.http.routing import Router as Router
+from ksqlmv.http.routing import default_error_handler as default_error_handler
+from ksqlmv.http.server import HttpServer as HttpServer
+from ksqlmv.http.server import Limits as Limits
+
+__all__ = [
+    "Answer",
+    "App",
+    "BasicAuthGuard",
+    "ErrorHandler",
+    "H2cFactory",
+    "Handler",
+    "HttpServer",
+    "Limits",
+    "Request",
+    "Response",
+    "Router",
+    "StreamingResponse",
+    "default_error_handler",
+    "json_response",
+    "parse_bool",
+    "parse_credentials",
+    "text_response",
+]
