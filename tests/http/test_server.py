@@ -120,8 +120,9 @@ def test_streaming_response_is_chunked(serve: Serve) -> None:
 def test_connection_is_reused_after_a_stream(serve: Serve) -> None:
     server = serve(_app())
     raw = server.raw()
-    raw.send(b"GET /stream/3 HTTP/1.1\r\nHost: t\r\n\r\nGET /items/after HTTP/1.1\r\nHost: t\r\n\r\n")
-    status, headers, body = raw.response()
+    raw.send(b"GET /stream/3 HTTP/1.1\r\nHost: t\r\n\r\n")
+    raw.send(b"GET /items/after HTTP/1.1\r\nHost: t\r\n\r\n")
+    status, _, body = raw.response()
     assert (status, body) == (200, b"row 0\nrow 1\nrow 2\n")
     assert raw.response()[2] == b'{"name":"after"}'
     raw.close()
@@ -233,7 +234,8 @@ def test_query_and_percent_encoded_segments_reach_the_handler(serve: Serve) -> N
 def test_head_gets_headers_without_body(serve: Serve) -> None:
     server = serve(_app())
     raw = server.raw()
-    raw.send(b"HEAD /items/x HTTP/1.1\r\nHost: t\r\n\r\nGET /items/next HTTP/1.1\r\nHost: t\r\n\r\n")
+    raw.send(b"HEAD /items/x HTTP/1.1\r\nHost: t\r\n\r\n")
+    raw.send(b"GET /items/next HTTP/1.1\r\nHost: t\r\n\r\n")
     status, headers, body = raw.response(expect_body=False)
     assert (status, headers["content-length"], body) == (200, "12", b"")
     assert raw.response()[2] == b'{"name":"next"}'
