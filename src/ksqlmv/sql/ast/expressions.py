@@ -320,10 +320,15 @@ class Cast(Expression):
 
 @dataclass(frozen=True, slots=True)
 class FunctionCall(Expression):
-    """`NAME(arg, ...)`; lambdas come last among the arguments."""
+    """`NAME(arg, ...)`; lambdas come last among the arguments.
+
+    `distinct` records `NAME(DISTINCT arg)`, which ksqlDB's own grammar does not accept: the
+    engine decides what to make of it.
+    """
 
     name: str
     args: tuple[Expression, ...] = ()
+    distinct: bool = False
 
 
 @dataclass(frozen=True, slots=True)

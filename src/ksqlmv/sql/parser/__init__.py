@@ -1,0 +1,41 @@
+"""KSQL text to syntax trees: `parse`, `parse_statement` and `parse_expression`.
+
+Parsing is pure (no catalog, no I/O) and follows ksqlDB's grammar: what ksqlDB accepts parses,
+and what it rejects raises `ksqlmv.errors.ParseError` with the line, the column and ksqlDB's
+wording. Checks ksqlDB makes while building its tree (a KEY column in a table, a HEADERS column of
+the wrong type, LIMIT in CREATE ... AS SELECT, an unknown source qualifier) are made here too.
+
+>>> [type(s).__name__ for s in parse("SET 'auto.offset.reset'='earliest'; SELECT * FROM t;")]
+['SetProperty', 'Query']
+>>> parse_expression("a + 1 * 2").operator.name
+'ADD'
+"""
+
+from __future__ import annotations
+
+from ksqlmv.sql import ast
+from ksqlmv.sql.lexer import tokenize
+from ksqlmv.sql.parser._parser import Parser
+
+__all__ = ["Parser", "parse", "parse_expression", "parse_statement"]
+
+
+def parse(text: str, *, test_statements: bool = False) -> list[ast.Statement]:
+    """Every statement of `text`; each must end with `;`.
+
+    `test_statements` also accepts what only ksqlDB's SQL test files may contain: ASSERT VALUES,
+    ASSERT NULL VALUES, ASSERT STREAM/TABLE and RUN SCRIPT. Each statement's `text` attribute is
+    its source, from its first token through its `;`.
+    """
+    return Parser(tokenize(text), text, test_statements=test_statements).parse_statements()
+
+
+def parse_statement(text: str, *, test_statements: bool = False) -> ast.Statement:
+    """The one statement in `text`; its final `;` may be left out."""
+    parser = Parser(tokenize(text), text, test_statements=test_statements)
+    return parser.parse_one(terminated=False)
+
+
+def parse_expression(text: str) -> ast.Expression:
+    """One expression, as in a SELECT list or a WHERE clause: `a->b[1] + 2`."""
+    return Parser(tokenize(text), text).parse_expression()
