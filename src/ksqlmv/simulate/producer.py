@@ -1,0 +1,406 @@
+"""Sending a simulation to Kafka: topics, schemas, Avro values and delivery reports.
+
+The same code runs against the real stack and the embedded one: confluent-kafka's `Producer`,
+`AvroSerializer` and `SchemaRegistryClient`, configured from `ksqlmv.config.Settings`. Before the
+first record, `run` checks that the broker and the registry answer (within seconds), creates the
+scenario's topics with its partition count, registers each topic's first value schema under
+`<topic>-value` and asks the registry whether each later version would be accepted, so that an
+incompatible evolution is reported, with the registry's reason, before anything is produced.
+
+Keys are UTF-8 strings (KAFKA format); values are Confluent wire-format Avro; the Kafka record
+timestamp is the event time, which the streams read too (TIMESTAMP=...). Records are paced to
+their arrival times unless pacing is off. Ctrl-C stops the run, flushes and returns the summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from confluent_kafka import KafkaError, KafkaException, Producer
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+from confluent_kafka.schema_registry import Schema, SchemaRegistryClient, SchemaRegistryError
+from confluent_kafka.schema_registry.avro import AvroSerializer
+from confluent_kafka.serialization import MessageField, SerializationContext
+
+from ksqlmv.config import Settings
+from ksqlmv.errors import (
+    AuthenticationError,
+    ExecutionError,
+    KsqlmvError,
+    RegistryError,
+    SerdeError,
+    ServiceUnavailableError,
+)
+from ksqlmv.simulate.engine import Simulation
+from ksqlmv.simulate.progress import Display, Stats, Summary
+from ksqlmv.simulate.scenario import Scenario
+from ksqlmv.simulate.topics import TopicSpec
+
+__all__ = ["KAFKA_LOGGER", "RunOptions", "create_topics", "register_schemas", "run"]
+
+KAFKA_LOGGER = "ksqlmv.simulate.librdkafka"
+_AUTH_CODES = {KafkaError._AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED}
+_RETRY_REPLICATION = {
+    KafkaError.INVALID_REPLICATION_FACTOR,
+    KafkaError.INVALID_REQUEST,
+    KafkaError.UNSUPPORTED_VERSION,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How long and how fast a run goes. `timeout` bounds each connection check and how long a
+    record may wait for its acknowledgement (librdkafka's message.timeout.ms)."""
+
+    seed: int
+    start_ms: int
+    rate: float | None = None
+    count: int | None = None
+    duration: float | None = None
+    pacing: bool = True
+    timeout: float = 10.0
+
+
+def run(
+    scenario: Scenario, settings: Settings, options: RunOptions, display: Display | None = None
+) -> Summary:
+    """Produce `scenario` until its count or duration is reached, or Ctrl-C; the summary."""
+    display = display or Display()
+    simulation = Simulation(
+        scenario, seed=options.seed, start_ms=options.start_ms, rate=options.rate
+    )
+    logger = _kafka_logger(display)
+    check = min(options.timeout, 5.0)
+    admin_config: dict[str, Any] = {**settings.kafka_config(), "logger": logger}
+    admin = AdminClient(admin_config)
+    _check_kafka(admin, settings, check)
+    for warning in create_topics(admin, scenario, check):
+        display.message(warning)
+    registry = _registry(settings, check)
+    ids = register_schemas(registry, scenario, settings.schema_registry_url)
+    session = _Session(scenario, settings, options, display, registry, ids, logger)
+    return session.produce(simulation)
+
+
+def _kafka_logger(display: Display) -> logging.Logger:
+    """librdkafka's log lines, through the display, each distinct line once a minute at most."""
+    logger = logging.getLogger(KAFKA_LOGGER)
+    if not logger.handlers:
+        logger.addHandler(_Throttled(display))
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+    return logger
+
+
+class _Throttled(logging.Handler):
+    def __init__(self, display: Display) -> None:
+        super().__init__()
+        self.display = display
+        self.shown: dict[str, float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text, now = record.getMessage(), time.monotonic()
+        if now - self.shown.get(text, -60.0) >= 60.0:
+            self.shown[text] = now
+            self.display.message(f"kafka: {text}")
+
+
+def _check_kafka(admin: AdminClient, settings: Settings, timeout: float) -> None:
+    try:
+        admin.list_topics(timeout=timeout)
+    except KafkaException as exception:
+        error = exception.args[0]
+        if error.code() in _AUTH_CODES:
+            raise AuthenticationError(
+                f"Kafka at {settings.bootstrap_servers} refused our credentials: {error.str()}"
+            ) from None
+        raise ServiceUnavailableError(
+            f"cannot reach Kafka at {settings.bootstrap_servers} within {timeout:g} s "
+            f"({error.str()}); is the broker running? `ksqlmv local` starts one"
+        ) from None
+
+
+def create_topics(admin: AdminClient, scenario: Scenario, timeout: float) -> list[str]:
+    """Create the scenario's topics with its partition count; returns warnings about topics that
+    already exist with another count (joins need co-partitioned topics)."""
+    names = list(scenario.topics)
+    warnings: list[str] = []
+    pending = names
+    for replication in (-1, 1):  # the broker's default first; old brokers need a number
+        futures = admin.create_topics(
+            [NewTopic(name, scenario.partitions, replication) for name in pending],
+            request_timeout=timeout,
+        )
+        retry = []
+        for name, future in futures.items():
+            try:
+                future.result()
+            except KafkaException as exception:
+                error = exception.args[0]
+                if error.code() == KafkaError.TOPIC_ALREADY_EXISTS:
+                    continue
+                if error.code() in _RETRY_REPLICATION and replication == -1:
+                    retry.append(name)
+                    continue
+                if error.code() == KafkaError.TOPIC_AUTHORIZATION_FAILED:
+                    raise AuthenticationError(
+                        f"not allowed to create topic {name}: {error.str()}"
+                    ) from None
+                raise ExecutionError(f"cannot create topic {name}: {error.str()}") from None
+        pending = retry
+        if not pending:
+            break
+    metadata = admin.list_topics(timeout=timeout)
+    for name in names:
+        found = metadata.topics.get(name)
+        if found is not None and found.partitions and len(found.partitions) != scenario.partitions:
+            warnings.append(
+                f"topic {name} has {len(found.partitions)} partitions, the scenario "
+                f"declares {scenario.partitions}; joins need the same count on both sides"
+            )
+    return warnings
+
+
+def _registry(settings: Settings, timeout: float) -> SchemaRegistryClient:
+    config = {
+        **settings.schema_registry_config(),
+        "timeout": timeout,
+        "max.retries": 1,
+        "retries.wait.ms": 100,
+        "retries.max.wait.ms": 500,
+    }
+    registry = SchemaRegistryClient(config)
+    _registry_call(registry, settings.schema_registry_url, "", lambda: registry.get_subjects())
+    return registry
+
+
+def _registry_call(
+    registry: SchemaRegistryClient, url: str, what: str, call: Callable[[], Any]
+) -> Any:
+    """`call`, with the registry's refusals and silences turned into ksqlmv errors."""
+    try:
+        return call()
+    except SchemaRegistryError as error:
+        status = error.http_status_code
+        if status in (401, 403):
+            raise AuthenticationError(f"Schema Registry at {url} refused our credentials") from None
+        if status in (409, 422):
+            raise RegistryError(
+                error.error_code, f"Schema Registry refused {what}: {error.error_message}"
+            ) from None
+        if status >= 500 or status < 0:
+            raise ServiceUnavailableError(
+                f"Schema Registry at {url} failed: {error.error_message}"
+            ) from None
+        raise RegistryError(
+            error.error_code, f"Schema Registry: {what}: {error.error_message}"
+        ) from None
+    except KsqlmvError:
+        raise
+    except Exception as error:  # the client's transport errors (httpx, httpx2, sockets)
+        raise ServiceUnavailableError(
+            f"cannot reach Schema Registry at {url}: {type(error).__name__}: {error}"
+        ) from None
+
+
+def register_schemas(
+    registry: SchemaRegistryClient, scenario: Scenario, url: str
+) -> dict[tuple[str, int], int]:
+    """Register each topic's first schema; check that each later one would be accepted.
+
+    Returns the schema id of every version registered so far, by (topic, version index).
+    `url` names the registry in error messages.
+    """
+    ids: dict[tuple[str, int], int] = {}
+    for name, topic in scenario.topics.items():
+        ids[(name, 0)] = _register(registry, url, topic, 0)
+        for index, version in enumerate(topic.versions[1:], start=1):
+            schema = Schema(version.text, "AVRO")
+            what = f"{version.file.name} as the next version of {topic.subject}"
+            try:
+                compatible = registry.test_compatibility(topic.subject, schema)
+            except SchemaRegistryError:
+                continue  # a registry without the compatibility endpoint: registering tells
+            if not compatible:
+                # Registering an incompatible schema fails without storing anything, and the
+                # refusal carries the registry's reason, which the bare check does not.
+                ids[(name, index)] = _register(registry, url, topic, index)
+                raise RegistryError(40901, f"Schema Registry refused {what}")
+    return ids
+
+
+def _register(registry: SchemaRegistryClient, url: str, topic: TopicSpec, index: int) -> int:
+    version = topic.versions[index]
+    what = f"{version.file.name} as {topic.subject}"
+    registered = _registry_call(
+        registry,
+        url,
+        what,
+        lambda: registry.register_schema_full_response(topic.subject, Schema(version.text, "AVRO")),
+    )
+    schema_id: int = registered.schema_id
+    return schema_id
+
+
+class _Session:
+    """One producing run: the producer, the serializers and the counters."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        settings: Settings,
+        options: RunOptions,
+        display: Display,
+        registry: SchemaRegistryClient,
+        ids: dict[tuple[str, int], int],
+        logger: logging.Logger,
+    ) -> None:
+        self.scenario, self.options, self.display = scenario, options, display
+        self.settings, self.registry, self.ids = settings, registry, ids
+        self.stats = Stats(scenario.topics)
+        self.down_since: float | None = None
+        self.fatal: str | None = None
+        self.serializers: dict[tuple[str, int], Callable[[Any, Any], bytes | None]] = {}
+        config: dict[str, Any] = {
+            **settings.kafka_config(),
+            "client.id": f"ksqlmv-simulate-{scenario.name}",
+            "linger.ms": 20,
+            "batch.num.messages": 10_000,
+            "queue.buffering.max.messages": 200_000,
+            "message.timeout.ms": int(options.timeout * 1000),
+            # The Java client's partitioner, so keys land where ksqlDB's own producers put them.
+            "partitioner": "murmur2_random",
+            "logger": logger,
+            "error_cb": self._on_error,
+            "on_delivery": self._on_delivery,
+        }
+        self.producer = Producer(config)
+
+    def _on_delivery(self, error: Any, message: Any) -> None:
+        self.stats.topics[message.topic()].delivered(error, message)
+        if error is None:
+            self.down_since = None
+
+    def _on_error(self, error: KafkaError) -> None:
+        if error.fatal():
+            self.fatal = error.str()
+        elif error.code() == KafkaError._ALL_BROKERS_DOWN and self.down_since is None:
+            self.down_since = time.monotonic()
+            self.display.message(f"kafka: {error.str()}")
+        elif error.code() in _AUTH_CODES:
+            self.fatal = error.str()
+
+    def _serializer(self, topic: str, index: int) -> Callable[[Any, Any], bytes | None]:
+        spec = self.scenario.topics[topic]
+        if (topic, index) not in self.ids:
+            url = self.settings.schema_registry_url
+            self.ids[(topic, index)] = _register(self.registry, url, spec, index)
+            self.display.message(
+                f"{topic}: switched to {spec.versions[index].file.name} "
+                f"(schema id {self.ids[(topic, index)]})"
+            )
+        serializer: Callable[[Any, Any], bytes | None] = AvroSerializer(
+            self.registry,
+            spec.versions[index].text,
+            conf={"auto.register.schemas": True, "subject.name.strategy.type": "TOPIC"},
+        )
+        self.serializers[(topic, index)] = serializer
+        return serializer
+
+    def _health(self) -> None:
+        if self.fatal is not None:
+            raise ServiceUnavailableError(
+                f"Kafka at {self.settings.bootstrap_servers}: {self.fatal}"
+            )
+        if (
+            self.down_since is not None
+            and time.monotonic() - self.down_since > self.options.timeout
+        ):
+            raise ServiceUnavailableError(
+                f"lost Kafka at {self.settings.bootstrap_servers}: every broker has been down for "
+                f"{self.options.timeout:g} s; {self._unacknowledged()} records are unacknowledged"
+            )
+
+    def _unacknowledged(self) -> int:
+        return self.stats.total("sent") - self.stats.total("acked") - self.stats.total("failed")
+
+    def produce(self, simulation: Simulation) -> Summary:
+        """The produce loop; always flushes, even on Ctrl-C or an error."""
+        options, display, stats = self.options, self.display, self.stats
+        producer = self.producer
+        produce, poll = producer.produce, producer.poll
+        contexts = {
+            name: SerializationContext(name, MessageField.VALUE) for name in self.scenario.topics
+        }
+        counters = stats.topics
+        serializers = self.serializers
+        limit = options.count if options.count is not None else -1
+        began = time.monotonic()
+        deadline = began + options.duration if options.duration is not None else float("inf")
+        refresh = began + display.every
+        start_ms, pacing = options.start_ms, options.pacing
+        sent, interrupted = 0, False
+        try:
+            for event in simulation:
+                if sent == limit:
+                    break
+                if pacing:
+                    due = began + (event.arrival - start_ms) / 1000.0
+                    now = time.monotonic()
+                    while due > now and now < deadline:
+                        poll(min(due - now, 0.1))
+                        now = time.monotonic()
+                        if now >= refresh:
+                            self._health()
+                            display.update(stats)
+                            refresh = now + display.every
+                    if now >= deadline:
+                        break
+                topic = event.topic
+                serialize = serializers.get((topic, event.schema)) or self._serializer(
+                    topic, event.schema
+                )
+                try:
+                    value = None if event.value is None else serialize(event.value, contexts[topic])
+                except (ValueError, TypeError) as error:
+                    raise SerdeError(
+                        f"{topic}: event {event.event!r} does not encode: {error}"
+                    ) from None
+                key = event.key.encode()
+                while True:
+                    try:
+                        produce(topic, value, key, timestamp=event.timestamp)
+                        break
+                    except BufferError:  # the local queue is full: let deliveries drain it
+                        poll(0.05)
+                        self._health()
+                counters[topic].sent += 1
+                sent += 1
+                if not sent & 511:
+                    poll(0)
+                    now = time.monotonic()
+                    if now >= refresh:
+                        self._health()
+                        display.update(stats)
+                        refresh = now + display.every
+                    if now >= deadline:
+                        break
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            self._flush()
+        display.close()
+        return stats.summary(self.scenario.name, options.seed, interrupted)
+
+    def _flush(self) -> None:
+        try:
+            left = self.producer.flush(self.options.timeout + 1.0)
+        except KeyboardInterrupt:
+            left = len(self.producer)
+        if left:
+            self.display.message(f"{left} records were still waiting for an acknowledgement")
