@@ -9,8 +9,10 @@ KsqlmvError                       exit 1   root: a failure the CLI reports in on
 │   ├── ParseError                         syntax, with line, column and what was expected
 │   └── AnalysisError                      meaning: unknown source or column, type mismatch, ...
 ├── StatementError                exit 4   a server refused a statement (with ksqlDB's error code)
+│   └── MigrationStatementError            a migration file's statement failed: file, line, column
 ├── ServiceUnavailableError       exit 5   a broker, registry or ksqlDB server cannot be reached
 ├── AuthenticationError           exit 6   a service refused our credentials
+├── LockHeldError                 exit 7   another process holds a lock (who, since when) too long
 ├── SerdeError                             bytes that do not decode, or values that do not encode
 ├── ProtocolError                          a peer broke the Kafka or HTTP protocol
 ├── HttpError                              an HTTP request answered with an error status (404, 413)
@@ -32,6 +34,8 @@ __all__ = [
     "ExecutionError",
     "HttpError",
     "KsqlmvError",
+    "LockHeldError",
+    "MigrationStatementError",
     "ParseError",
     "ProtocolError",
     "ScenarioError",
@@ -113,6 +117,27 @@ class StatementError(KsqlmvError):
         self.statement = statement
 
 
+class MigrationStatementError(StatementError):
+    """A statement of a migration file cannot run: a syntax error, a statement the migrations
+    tool does not allow, or the server's refusal. Names the file, line and column."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: object,
+        line: int,
+        column: int,
+        statement: str = "",
+        error_code: int = 40001,
+    ) -> None:
+        super().__init__(f"{path}:{line}:{column}: {reason}", error_code, statement)
+        self.reason = reason
+        self.path = path
+        self.line = line
+        self.column = column
+
+
 class ServiceUnavailableError(KsqlmvError):
     """A broker, registry or ksqlDB server cannot be reached."""
 
@@ -123,6 +148,13 @@ class AuthenticationError(KsqlmvError):
     """A service refused the credentials we sent (or we sent none and it wants some)."""
 
     exit_code = 6
+
+
+class LockHeldError(KsqlmvError):
+    """Another process holds a lock and did not release it within the time we were willing to
+    wait; the message names the holder, since when it holds it and when its lease ends."""
+
+    exit_code = 7
 
 
 class SerdeError(KsqlmvError):
