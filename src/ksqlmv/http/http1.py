@@ -278,7 +278,7 @@ class Http1Connection(asyncio.Protocol):
                 if self.transport is not None and self._refused is None:
                     self.transport.resume_reading()
             answer = await self._answer(request)
-            if self._closing:
+            if self.transport is None or self.transport.is_closing():
                 return
             head = request.method == "HEAD"
             http10 = request.http_version == "1.0"
