@@ -1,7 +1,7 @@
 """Fixtures for the front-end tests: ksqlDB's test corpus, read statement by statement.
 
-The corpus lives outside the repository (KSQLDB_TESTS, default /work/shared/ksqldb-tests) and is
-read at run time; tests that need it skip when it is absent.
+The corpus lives outside the repository (KSQLDB_TESTS, default ../shared/ksqldb-tests next to the
+checkout) and is read at run time; tests that need it skip when it is absent.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(os.environ.get("KSQLDB_TESTS", "/work/shared/ksqldb-tests"))
+_DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "ksqldb-tests"
+CORPUS = Path(os.environ.get("KSQLDB_TESTS", _DEFAULT_CORPUS))
 JSON_FOLDERS = ("query-validation-tests", "rest-query-validation-tests")
 _PARSE_ERROR_TYPES = ("ParseFailedException",)
 _SYNTAX_WORDS = ("Syntax Error", "Syntax error")
