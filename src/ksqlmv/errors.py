@@ -3,6 +3,7 @@
 ```
 KsqlmvError                       exit 1   root: a failure the CLI reports in one line
 ├── ConfigError                   exit 2   a bad flag, environment variable or configuration file
+│   └── PortInUseError                     a service's port is taken: names the port and its flag
 ├── ValidationError               exit 3   input checked before anything ran (migration, scenario)
 │   └── ScenarioError                      a simulator scenario, naming its file and field
 ├── SqlError                      exit 4   KSQL text that cannot run
@@ -15,9 +16,11 @@ KsqlmvError                       exit 1   root: a failure the CLI reports in on
 ├── LockHeldError                 exit 7   another process holds a lock (who, since when) too long
 ├── SerdeError                             bytes that do not decode, or values that do not encode
 ├── ProtocolError                          a peer broke the Kafka or HTTP protocol
+│   └── KafkaError                         a Kafka request refused with a protocol error code
 ├── HttpError                              an HTTP request answered with an error status (404, 413)
 ├── RegistryError                          Schema Registry refused a request (with its error code)
 └── ExecutionError                         a running query or service failed
+    └── ServiceExitedError                 a service of `ksqlmv local` died (name, exit code)
 ```
 
 The CLI maps each family to its `exit_code` and prints `str(error)`: never a traceback for what the
@@ -33,14 +36,17 @@ __all__ = [
     "ConfigError",
     "ExecutionError",
     "HttpError",
+    "KafkaError",
     "KsqlmvError",
     "LockHeldError",
     "MigrationStatementError",
     "ParseError",
+    "PortInUseError",
     "ProtocolError",
     "ScenarioError",
     "RegistryError",
     "SerdeError",
+    "ServiceExitedError",
     "ServiceUnavailableError",
     "SqlError",
     "StatementError",
@@ -58,6 +64,17 @@ class ConfigError(KsqlmvError):
     """A flag, environment variable or configuration file has a bad value."""
 
     exit_code = 2
+
+
+class PortInUseError(ConfigError):
+    """A service cannot bind its port; says which port, which flag moves it and who holds it."""
+
+    def __init__(self, port: int, flag: str, holder: str | None = None) -> None:
+        held = f" by {holder}" if holder else ""
+        super().__init__(f"port {port} is already in use{held}; choose another with {flag}")
+        self.port = port
+        self.flag = flag
+        self.holder = holder
 
 
 class ValidationError(KsqlmvError):
@@ -165,6 +182,18 @@ class ProtocolError(KsqlmvError):
     """A peer broke the Kafka or HTTP protocol."""
 
 
+class KafkaError(ProtocolError):
+    """A Kafka request the broker refuses with one of the protocol's error codes.
+
+    `error_code` is Kafka's number (2 CORRUPT_MESSAGE, 3 UNKNOWN_TOPIC_OR_PARTITION, ...); the
+    broker puts it in the response and logs the message.
+    """
+
+    def __init__(self, error_code: int, message: str) -> None:
+        super().__init__(message)
+        self.error_code = error_code
+
+
 class HttpError(KsqlmvError):
     """An HTTP request that gets an error status instead of its handler's answer.
 
@@ -204,3 +233,17 @@ class RegistryError(KsqlmvError):
 
 class ExecutionError(KsqlmvError):
     """A running query or service failed."""
+
+
+class ServiceExitedError(ExecutionError):
+    """A service of `ksqlmv local` exited on its own; carries its name and exit code."""
+
+    def __init__(self, service: str, exit_code: int | None, detail: str = "") -> None:
+        if exit_code is not None and exit_code < 0:
+            how = f"was killed by signal {-exit_code}"
+        else:
+            how = f"exited with code {exit_code}"
+        suffix = f": {detail}" if detail else ""
+        super().__init__(f"{service} {how}{suffix}")
+        self.service = service
+        self.returncode = exit_code
