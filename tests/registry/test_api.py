@@ -499,8 +499,8 @@ def test_modes(start_registry: Any) -> None:
 
 BAD_REGISTRATIONS = [
     ("schema-not-json", {"schema": "{not json"}, (422, 42201), "Invalid schema"),
-    ("unknown-type", {"schema": '{"type":"record","name":"R","fields":[{"name":"a","type":"nope"}]}'},
-     (422, 42201), "nope"),
+    ("unknown-type", {"schema": '{"type":"record","name":"R","fields":'
+                                '[{"name":"a","type":"nope"}]}'}, (422, 42201), "nope"),
     ("bad-name", {"schema": '{"type":"record","name":"bad-name","fields":[]}'}, (422, 42201),
      "bad-name"),
     ("bad-default", {"schema": '{"type":"record","name":"R","fields":'
