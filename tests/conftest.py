@@ -8,6 +8,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# embedded_broker, embedded_stack_factory: the embedded stack for tests (ksqlmv.local)
+pytest_plugins = ["ksqlmv.local.pytest_plugin"]
+
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:

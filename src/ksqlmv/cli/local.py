@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import click
 
-from ksqlmv.cli._missing import missing
+from ksqlmv.local.services import SERVICES, StackPlan
+from ksqlmv.local.supervisor import Supervisor
 
 __all__ = ["command"]
-
-SERVICES = ("broker", "registry", "ksql")
 
 
 @click.command("local")
@@ -27,7 +27,7 @@ SERVICES = ("broker", "registry", "ksql")
 @click.option("--ksql-port", type=int, default=8088, show_default=True)
 @click.option(
     "--services",
-    default=",".join(SERVICES),
+    default=",".join(spec.name for spec in SERVICES),
     show_default=True,
     help="Comma-separated services to start.",
 )
@@ -38,6 +38,13 @@ SERVICES = ("broker", "registry", "ksql")
     help="Run against this external Kafka-compatible broker instead of the embedded one "
     "[env KSQLMV_BOOTSTRAP_SERVERS].",
 )
+@click.option(
+    "--registry-auth",
+    envvar="KSQLMV_REGISTRY_AUTH",
+    default=None,
+    metavar="USER:PASSWORD",
+    help="Require HTTP basic auth on the registry [env KSQLMV_REGISTRY_AUTH].",
+)
 def command(
     data_dir: Path,
     host: str,
@@ -46,6 +53,19 @@ def command(
     ksql_port: int,
     services: str,
     bootstrap_servers: str | None,
+    registry_auth: str | None,
 ) -> None:
-    """Start the embedded stack and print a line containing `ready` once it accepts connections."""
-    missing("the embedded broker (ksqlmv.broker)")
+    """Start the embedded stack and print a line containing `ready` once it accepts connections.
+
+    Ports given as 0 are picked free; the ready line shows the real ones. SIGINT or SIGTERM
+    stops every service.
+    """
+    plan = StackPlan(
+        data_dir=data_dir,
+        host=host,
+        services=tuple(name.strip() for name in services.split(",") if name.strip()),
+        ports={"broker": kafka_port, "registry": registry_port, "ksql": ksql_port},
+        bootstrap_servers=bootstrap_servers or None,
+        registry_auth=registry_auth or None,
+    )
+    asyncio.run(Supervisor(plan).run())
