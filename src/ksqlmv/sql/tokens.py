@@ -73,9 +73,9 @@ class Token:
     keyword: str | None = None
 
     def display(self) -> str:
-        """The token as ANTLR shows it in error messages: `'text'`, or `<EOF>`."""
+        """The token as ANTLR shows it in error messages: `'text'`, or `'<EOF>'`."""
         if self.type is TokenType.EOF:
-            return "<EOF>"
+            return "'<EOF>'"
         return "'" + self.text.replace("\n", "\\n").replace("\t", "\\t") + "'"
 
 

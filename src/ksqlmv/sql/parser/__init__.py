@@ -33,9 +33,14 @@ def parse(text: str, *, test_statements: bool = False) -> list[ast.Statement]:
 def parse_statement(text: str, *, test_statements: bool = False) -> ast.Statement:
     """The one statement in `text`; its final `;` may be left out."""
     parser = Parser(tokenize(text), text, test_statements=test_statements)
-    return parser.parse_one(terminated=False)
+    statement = parser.parse_one(terminated=False)
+    parser.expect_end()
+    return statement
 
 
 def parse_expression(text: str) -> ast.Expression:
     """One expression, as in a SELECT list or a WHERE clause: `a->b[1] + 2`."""
-    return Parser(tokenize(text), text).parse_expression()
+    parser = Parser(tokenize(text), text)
+    expression = parser.parse_expression()
+    parser.expect_end()
+    return expression

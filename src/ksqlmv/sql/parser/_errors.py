@@ -66,9 +66,9 @@ def no_viable_alternative(token: Token) -> ParseError:
     if token.type is TokenType.UNRECOGNIZED and token.text in "'\"`":
         kind = "string" if token.text == "'" else "quoted identifier"
         return error_at(token, f"{_HEADER}unclosed {kind} starting at {token.display()}")
-    near = token.display() if token.type is not TokenType.EOF else "<EOF>"
     return error_at(
-        token, f"{_HEADER}Syntax error at or near {near} at line {token.line}:{token.column}"
+        token,
+        f"{_HEADER}Syntax error at or near {token.display()} at line {token.line}:{token.column}",
     )
 
 

@@ -48,11 +48,13 @@ class Parser(AdminParser):
         return statement
 
     def parse_expression(self) -> ast.Expression:
-        """One expression, and nothing after it."""
-        expression = self._parse_expression()
+        """One expression."""
+        return self._parse_expression()
+
+    def expect_end(self) -> None:
+        """Nothing may follow."""
         if not self._at(TokenType.EOF):
             self._raise_no_viable()
-        return expression
 
     def _parse_statement(self) -> ast.Statement:
         token = self._token

@@ -80,7 +80,9 @@ class QueryParser(ExpressionParser):
         token = self._token
         literal = self._parse_number()
         if not isinstance(literal, ast.IntegerLiteral | ast.LongLiteral):
-            raise self._error(token, f"Value must be integer for command: {purpose}")
+            raise self._error(
+                token, f"Failed to prepare statement: Value must be integer for command: {purpose}"
+            )
         return literal.value
 
     # ----------------------------------------------------------------------------- select list

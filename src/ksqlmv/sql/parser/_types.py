@@ -81,7 +81,8 @@ class TypeParser(ParserBase):
                 if name in seen:
                     raise self._error(
                         self._token,
-                        f"Duplicate field names found in STRUCT: '{name}' and '{field}'",
+                        "Failed to prepare statement: Duplicate field names found in STRUCT: "
+                        f"'{name}' and '{field}'",
                     )
                 seen.add(name)
                 fields.append(field)
@@ -105,7 +106,9 @@ class TypeParser(ParserBase):
         elif precision < scale:
             problem = "DECIMAL precision must be >= scale"
         if problem is not None:
-            raise self._error(closing, f"{problem}: DECIMAL({precision},{scale})")
+            raise self._error(
+                closing, f"Failed to prepare statement: {problem}: DECIMAL({precision},{scale})"
+            )
         return t.DecimalType(precision, scale)
 
     def _parse_type_integer(self, purpose: str) -> int:
@@ -116,7 +119,9 @@ class TypeParser(ParserBase):
             self._advance()
             return -int(number.text) if negative else int(number.text)
         if number.type in (TokenType.DECIMAL, TokenType.FLOAT):
-            raise self._error(token, f"Value must be integer for command: {purpose}")
+            raise self._error(
+                token, f"Failed to prepare statement: Value must be integer for command: {purpose}"
+            )
         self._fail("INTEGER_VALUE")
 
     def _parse_type_parameters(self) -> None:
