@@ -1,20 +1,23 @@
 """The simulation: a scenario's events in arrival order, the same for the same seed.
 
-Time is simulated. Root events (those with a `weight`) arrive as a Poisson process whose rate
-follows the scenario's profile (drawn by thinning, so bursts and ramps are exact); follow-ups,
-duplicates and the initial entities wait in a heap ordered by arrival time. Each `Event` carries
-two times: `arrival`, when the simulator sends it, and `timestamp`, when it happened (its event
-time, also the Kafka record timestamp). They differ for late events, whose event time is set back
-by the scenario's delay, and for the follow-ups of late events.
+Time is simulated. Root events (those with a `weight`) arrive as a Poisson process; follow-ups
+and duplicates wait in a heap ordered by arrival time. Each `Event` carries two times: `arrival`,
+when the simulator sends it, and `timestamp`, when it happened (its event time, also the Kafka
+record timestamp). They differ for late events, whose event time is set back by the scenario's
+delay, and for the follow-ups of late events.
 
-The scenario's `rate` counts every event, follow-ups included: the root rate is scaled by the
-number of events a root brings on average, measured once by simulating 2,000 roots.
+The scenario's `rate` counts every event, follow-ups included, at every moment: roots make up
+the difference between the profile's target and the follow-ups currently arriving (a moving
+average over ten seconds of event time), so a run is at its rate from the first second, not only
+once hours-long chains such as shipments have filled up. Roots are drawn by thinning candidates
+at the peak rate, so ramps and bursts are exact.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import random
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -32,9 +35,13 @@ if TYPE_CHECKING:
 
 __all__ = ["Event", "Simulation", "check_sample"]
 
-_ESTIMATE_ROOTS = 2000
-_MAX_FANOUT = 200
 _SAMPLE_EVENTS = 400
+#: Follow-ups of follow-ups deeper than this mean a chain of `then` that never ends.
+_MAX_DEPTH = 10_000
+#: Time constant (ms of event time) of the moving average of the follow-up rate.
+_FOLLOW_TAU = 10_000.0
+#: Roots never drop below this share of the target rate, however busy the follow-ups are.
+_ROOT_FLOOR = 0.05
 
 
 class Event(NamedTuple):
@@ -56,7 +63,7 @@ class Simulation:
     """Iterate over the events of `scenario`, starting at `start_ms` (event time).
 
     `rate` overrides the scenario's events per second. Iteration never ends by itself; the
-    caller stops after a count or a duration.
+    caller stops after a count or a duration. Each iteration starts again from the seed.
     """
 
     def __init__(
@@ -71,49 +78,55 @@ class Simulation:
         self.seed = seed
         self.start_ms = scenario.start_ms if start_ms is None else start_ms
         self.rate = scenario.rate if rate is None else rate
-        self.expansion = self._measure_expansion()
 
     def __iter__(self) -> Iterator[Event]:
         runtime = self.scenario.compile()
         rng = random.Random(self.seed)
-        return _run(self.scenario, runtime, rng, self.start_ms, self.rate / self.expansion, None)
-
-    def _measure_expansion(self) -> float:
-        """Events per root event, on average (initial entities excluded)."""
-        runtime = self.scenario.compile()
-        rng = random.Random(self.seed ^ 0x5EED5EED)
-        if not any(plan.rule.weight for plan in runtime.plans.values()):
-            return 1.0
-        # Initial entities come first and are not caused by roots.
-        events = -sum(
-            plan.rule.entity.initial for plan in runtime.plans.values() if plan.rule.entity
-        )
-        limit = _ESTIMATE_ROOTS * _MAX_FANOUT
-        for _ in _run(self.scenario, runtime, rng, self.start_ms, 1.0, _ESTIMATE_ROOTS):
-            events += 1
-            if events > limit:
-                raise self.scenario.error(
-                    [SpecError("follow-ups never end: a chain of `then` has no way out", "events")]
-                )
-        return max(events / _ESTIMATE_ROOTS, 1e-3)
+        return _run(self.scenario, runtime, rng, self.start_ms, self.rate)
 
 
 def _run(
-    scenario: Scenario, runtime: Runtime, rng: random.Random, start: int, per_second: float,
-    roots_limit: int | None,
-) -> Iterator[Event]:  # fmt: skip
-    """The event loop; with `roots_limit`, stops once that many roots and their follow-ups ran."""
+    scenario: Scenario, runtime: Runtime, rng: random.Random, start: int, per_second: float
+) -> Iterator[Event]:
+    """The event loop."""
     draw = Draw(rng)
-    heap: list[tuple[int, int, Any, Any, Any]] = []
+    heap: list[tuple[int, int, Any, Any, Any, int]] = []
     sequence = itertools.count()
     versions = {name: 0 for name in scenario.topics}
     counts = {name: 0 for name in scenario.topics}
     pending = {name: list(topic.evolutions) for name, topic in scenario.topics.items()}
     plans = runtime.plans
 
+    def entity_change(
+        plan: EventPlan, record: Any, create: bool
+    ) -> tuple[str, dict[str, Any] | None] | None:
+        """Create, update or delete an entity, as the dice and the entity's shares say."""
+        entity, pool = plan.rule.entity, runtime.pools[plan.rule.topic]
+        assert entity is not None
+        roll = 1.0 if create else rng.random()
+        if pool.keys and roll < entity.tombstone:
+            key = pool.keys[int(rng.random() * len(pool.keys))]
+            pool.remove(key)
+            return key, None
+        if pool.keys and roll < entity.tombstone + entity.update:
+            key = pool.keys[int(rng.random() * len(pool.keys))]
+            fresh = record.build(draw)
+            if fresh is None:
+                return None
+            old, changes = pool.values[key], entity.changes
+            value = {f: fresh[f] if f in changes or f not in old else old[f] for f in fresh}
+        else:
+            value = record.build(draw)
+            if value is None:
+                return None
+            key = plan.key(draw)
+        pool.put(key, value)
+        return key, value
+
     def emit(
-        plan: EventPlan, arrival: int, parent_key: str | None, parent: Any, create: bool = False
-    ) -> Event | None:
+        plan: EventPlan, arrival: int, parent_key: str | None, parent: Any, depth: int = 0,
+        create: bool = False,
+    ) -> Event | None:  # fmt: skip
         """Generate one occurrence of `plan` and schedule what follows it; `create` makes an
         entity event create a new entity rather than maybe update or delete one."""
         rule = plan.rule
@@ -133,44 +146,34 @@ def _run(
             time, late = arrival - rule.late_delay(rng), True
         draw.time, draw.parent, draw.parent_key = time, parent, parent_key
         record = plan.records[version]
-        entity = rule.entity
-        if entity is None:
-            value = record.build(draw)
-            if value is None:
-                return None
-            key = plan.key(draw)
-        else:
-            pool = runtime.pools[topic]
-            roll = 1.0 if create else rng.random()
-            if pool.keys and roll < entity.tombstone:
-                key = pool.keys[int(rng.random() * len(pool.keys))]
-                pool.remove(key)
-                value = None
-            elif pool.keys and roll < entity.tombstone + entity.update:
-                key = pool.keys[int(rng.random() * len(pool.keys))]
-                fresh = record.build(draw)
-                if fresh is None:
-                    return None
-                old, changes = pool.values[key], entity.changes
-                value = {f: fresh[f] if f in changes or f not in old else old[f] for f in fresh}
-                pool.put(key, value)
-            else:
+        try:
+            if rule.entity is None:
                 value = record.build(draw)
                 if value is None:
                     return None
                 key = plan.key(draw)
-                pool.put(key, value)
+            else:
+                change = entity_change(plan, record, create)
+                if change is None:
+                    return None
+                key, value = change
+        except SpecError as error:  # a scenario function failed: say which event it was building
+            raise SpecError(error.message, f"events.{rule.name}.{error.path}") from error
         counts[topic] += 1
         event = Event(topic, key, value, time, arrival, rule.name, version, late)
         if rule.duplicate_share and rng.random() < rule.duplicate_share:
             due = arrival + rule.duplicate_delay(rng)
-            heapq.heappush(heap, (due, next(sequence), None, event, None))
-        if value is not None:
+            heapq.heappush(heap, (due, next(sequence), None, event, None, depth))
+        if value is not None and rule.then:
+            if depth >= _MAX_DEPTH:
+                raise SpecError("follow-ups never end: this chain of `then` has no way out",
+                                f"events.{rule.name}.then")  # fmt: skip
             for item in rule.then:
                 follow = _choose(item, value, rng)
                 if follow is not None:
                     due = time + follow.delay(rng)
-                    heapq.heappush(heap, (due, next(sequence), plans[follow.event], key, value))
+                    child = plans[follow.event]
+                    heapq.heappush(heap, (due, next(sequence), child, key, value, depth + 1))
         return event
 
     for plan in plans.values():
@@ -183,31 +186,34 @@ def _run(
     cumulative = list(itertools.accumulate(plan.rule.weight for plan in roots))
     total, last = (cumulative[-1], len(roots) - 1) if roots else (0.0, 0)
     profile = scenario.profile
-    peak = _peak_factor(profile)
-    mean_gap_ms = 1000.0 / (per_second * peak) if roots else float("inf")
-    clock, next_root, emitted_roots = start, float(start), 0
+    target = per_second / 1000.0  # events per ms at factor 1
+    candidates = target * _peak_factor(profile)  # thinning bound, candidates per ms
+    varies = profile.shape != "constant"
+    follow_rate, follow_at = 0.0, start  # moving average of follow-ups per ms
+    clock, next_root = start, float(start) if roots else math.inf
     while True:
-        if roots_limit is not None and emitted_roots >= roots_limit:
-            next_root = float("inf")
         if heap and heap[0][0] <= next_root:
-            due, _, plan, parent_key, parent = heapq.heappop(heap)
+            due, _, plan, parent_key, parent, depth = heapq.heappop(heap)
             clock = max(clock, due)
+            follow_rate = (
+                follow_rate * math.exp((follow_at - clock) / _FOLLOW_TAU) + 1 / _FOLLOW_TAU
+            )
+            follow_at = clock
             if plan is None:  # a duplicate: the same record again, carried in the key slot
                 yield parent_key._replace(arrival=clock, duplicate=True)
                 continue
-            event = emit(plan, clock, parent_key, parent)
+            event = emit(plan, clock, parent_key, parent, depth)
             if event is not None:
                 yield event
             continue
-        if next_root == float("inf"):
+        if next_root == math.inf:
             return
         clock = int(next_root)
-        # Thinning: candidates at the peak rate, each kept with probability factor / peak.
-        next_root += rng.expovariate(1.0) * mean_gap_ms
-        thinned = peak != 1.0 or profile.shape != "constant"
-        if thinned and rng.random() * peak >= profile.factor(clock, start):
+        next_root += rng.expovariate(candidates)
+        wanted = target * profile.factor(clock, start) if varies else target
+        following = follow_rate * math.exp((follow_at - clock) / _FOLLOW_TAU)
+        if rng.random() * candidates >= max(wanted - following, wanted * _ROOT_FLOOR):
             continue
-        emitted_roots += 1
         pick = roots[min(bisect_right(cumulative, rng.random() * total), last)]
         event = emit(pick, clock, None, None)
         if event is not None:

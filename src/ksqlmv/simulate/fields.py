@@ -379,7 +379,15 @@ def _python(spec: Mapping[str, Any], info: TypeInfo, context: FieldContext, name
     if function is None:
         known = ", ".join(sorted(context.functions)) or "no python module is configured"
         raise SpecError(f"no function {spec['python']!r} (known: {known})", "python")
-    return Compiled(lambda draw: function(draw.rng, draw.values, draw.parent))
+    label, path = spec["python"], f"fields.{name}.python"
+
+    def call(draw: Draw) -> Any:
+        try:
+            return function(draw.rng, draw.values, draw.parent)
+        except Exception as error:  # the scenario's own code: report it against its field
+            raise SpecError(f"{label} raised {type(error).__name__}: {error}", path) from error
+
+    return Compiled(call)
 
 
 def _join(prefix: str, path: str) -> str:

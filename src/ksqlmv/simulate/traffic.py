@@ -112,7 +112,9 @@ class Profile:
     """A rate profile: the factor applied to the scenario's rate at each moment.
 
     `shape` is constant, ramp, bursty or diurnal. Times are milliseconds: `over`, `every`,
-    `length`, `period` and `peak` (the time of day, UTC, at which a diurnal profile peaks).
+    `length`, `period` and `peak` (how long after the start a diurnal profile first peaks).
+    Every shape is a function of the time since the start, so moving the start moves the
+    whole run.
     """
 
     shape: str = "constant"
@@ -151,7 +153,7 @@ def _bursty(profile: Profile, time_ms: int, start_ms: int) -> float:
 
 
 def _diurnal(profile: Profile, time_ms: int, start_ms: int) -> float:
-    phase = 2.0 * math.pi * ((time_ms - profile.peak) % profile.period) / profile.period
+    phase = 2.0 * math.pi * ((time_ms - start_ms - profile.peak) % profile.period) / profile.period
     return profile.low + (1.0 - profile.low) * (1.0 + math.cos(phase)) / 2.0
 
 
