@@ -20,7 +20,9 @@ KsqlmvError                       exit 1   root: a failure the CLI reports in on
 ├── HttpError                              an HTTP request answered with an error status (404, 413)
 ├── RegistryError                          Schema Registry refused a request (with its error code)
 └── ExecutionError                         a running query or service failed
-    └── ServiceExitedError                 a service of `ksqlmv local` died (name, exit code)
+    ├── ServiceExitedError                 a service of `ksqlmv local` died (name, exit code)
+    └── FunctionError                      a function failed on one record's values: the
+                                           expression yields NULL, the processing log says why
 ```
 
 The CLI maps each family to its `exit_code` and prints `str(error)`: never a traceback for what the
@@ -35,6 +37,7 @@ __all__ = [
     "AuthenticationError",
     "ConfigError",
     "ExecutionError",
+    "FunctionError",
     "HttpError",
     "KafkaError",
     "KsqlmvError",
@@ -247,3 +250,11 @@ class ServiceExitedError(ExecutionError):
         super().__init__(f"{service} {how}{suffix}")
         self.service = service
         self.returncode = exit_code
+
+
+class FunctionError(ExecutionError):
+    """A scalar, table or aggregate function failed on the values of one record.
+
+    As in ksqlDB, this never stops a query: the expression that called the function yields NULL
+    and the error, with its message, goes to the processing log.
+    """

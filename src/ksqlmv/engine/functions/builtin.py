@@ -1,0 +1,24 @@
+"""The registry of every built-in function, assembled once from the function modules."""
+
+from __future__ import annotations
+
+import functools
+
+from ksqlmv.engine.functions.registry import FunctionRegistry
+from ksqlmv.engine.functions.scalar import numeric, trig
+from ksqlmv.engine.functions.signature import FunctionEntry
+
+__all__ = ["BUILTIN_MODULES", "builtin_registry"]
+
+BUILTIN_MODULES = (numeric, trig)
+
+
+def builtin_entries() -> tuple[FunctionEntry, ...]:
+    """Every built-in function entry."""
+    return tuple(entry for module in BUILTIN_MODULES for entry in module.FUNCTIONS)
+
+
+@functools.cache
+def builtin_registry() -> FunctionRegistry:
+    """The registry of ksqlDB's built-in functions (built once, then shared; read-only)."""
+    return FunctionRegistry(builtin_entries())

@@ -1,0 +1,35 @@
+"""ksqlDB's function categories, as SHOW FUNCTIONS and DESCRIBE FUNCTION print them."""
+
+from __future__ import annotations
+
+__all__ = [
+    "AGGREGATE",
+    "ARRAY",
+    "CONDITIONAL",
+    "CONVERSIONS",
+    "DATE_TIME",
+    "JSON",
+    "LAMBDA",
+    "MAP",
+    "MATHEMATICAL",
+    "OTHER",
+    "REGULAR_EXPRESSION",
+    "STRING",
+    "TABLE",
+    "URL",
+]
+
+CONDITIONAL = "CONDITIONAL"
+MATHEMATICAL = "MATHEMATICAL"
+STRING = "STRING"
+REGULAR_EXPRESSION = "REGULAR EXPRESSION"
+JSON = "JSON"
+DATE_TIME = "DATE / TIME"
+ARRAY = "ARRAY"
+MAP = "MAP"
+URL = "URL"
+OTHER = "OTHER"
+AGGREGATE = "AGGREGATE"
+TABLE = "TABLE"
+LAMBDA = "LAMBDA"
+CONVERSIONS = "CONVERSIONS"
