@@ -247,20 +247,16 @@ def _drop(replay: _Replay, node: ast.Statement) -> None:
         else:
             replay.problem(f"Source {node.name} does not exist.")
         return
-    readers = replay.readers(node.name)
-    if readers:
-        ids = ", ".join(q.id for q in readers)
-        replay.problem(
-            f"Cannot drop {node.name}. The following queries read from this source: [{ids}]"
-        )
-        return
     creators = [q for q in replay.writers(node.name) if q.id.startswith(("CSAS_", "CTAS_"))]
-    inserters = [q for q in replay.writers(node.name) if q not in creators]
-    if inserters:
-        ids = ", ".join(q.id for q in inserters)
+    readers = sorted(q.id for q in replay.readers(node.name))
+    inserters = sorted(q.id for q in replay.writers(node.name) if q not in creators)
+    if readers or inserters:
+        # ksqlDB's own message (EngineContext), on one line.
         replay.problem(
-            f"Cannot drop {node.name}. The following queries write into this source: [{ids}]. "
-            "You need to terminate them before dropping"
+            f"Cannot drop {node.name}. "
+            f"The following queries read from this source: [{', '.join(readers)}]. "
+            f"The following queries write into this source: [{', '.join(inserters)}]. "
+            f"You need to terminate them before dropping {node.name}."
         )
         return
     for query in creators:

@@ -20,7 +20,13 @@ from ksqlmv.errors import ExecutionError, ServiceUnavailableError, StatementErro
 from ksqlmv.migrations.config import MigrationConfig
 from ksqlmv.migrations.records import COLUMNS, CURRENT_KEY, MigrationRecord
 
-__all__ = ["INSERTS_UNAVAILABLE", "MetadataStore", "insert_rows"]
+__all__ = [
+    "INSERTS_UNAVAILABLE",
+    "MetadataStore",
+    "create_stream_sql",
+    "create_table_sql",
+    "insert_rows",
+]
 
 _VALUE_COLUMNS = COLUMNS[1:]
 # Status codes meaning "this server cannot take /inserts-stream requests from us": HTTP/2 only
@@ -46,6 +52,30 @@ def insert_rows(client: KsqlClient, target: str, rows: Sequence[Mapping[str, Any
         # Names are checked identifiers or already quoted; values go through quote_literal.
         client.execute(f"INSERT INTO {target} ({columns}) VALUES ({values});")  # noqa: S608
     return "statement"
+
+
+def create_stream_sql(config: MigrationConfig, service_id: str) -> str:
+    """The CREATE STREAM of the metadata stream, as ksql-migrations defines it."""
+    columns = ",\n  ".join(
+        [f"{COLUMNS[0]} STRING KEY"] + [f"{column} STRING" for column in _VALUE_COLUMNS]
+    )
+    topic = quote_literal(config.stream_topic_for(service_id))
+    return (
+        f"CREATE STREAM {config.stream_name} (\n  {columns}\n) WITH (\n  KAFKA_TOPIC={topic},\n"
+        f"  VALUE_FORMAT='JSON',\n  PARTITIONS=1,\n  REPLICAS={config.topic_replicas}\n);"
+    )
+
+
+def create_table_sql(config: MigrationConfig, service_id: str) -> str:
+    """The CTAS of the metadata table: the latest value of every column per version key."""
+    latest = ",\n    ".join(f"LATEST_BY_OFFSET({column}) AS {column}" for column in _VALUE_COLUMNS)
+    topic = quote_literal(config.table_topic_for(service_id))
+    # The names are checked identifiers (see MigrationConfig) and the topic a quoted literal.
+    return (
+        f"CREATE TABLE {config.table_name} WITH (KAFKA_TOPIC={topic}) AS\n"  # noqa: S608
+        f"  SELECT {COLUMNS[0]},\n    {latest}\n"
+        f"  FROM {config.stream_name}\n  GROUP BY {COLUMNS[0]};"
+    )
 
 
 class MetadataStore:
@@ -85,10 +115,10 @@ class MetadataStore:
         stream_exists, table_exists = self.objects()
         ran: list[str] = []
         if not stream_exists:
-            ran.append(self._create_stream(service_id))
+            ran.append(create_stream_sql(self.config, service_id))
             self.client.execute(ran[-1])
         if not table_exists:
-            ran.append(self._create_table(service_id))
+            ran.append(create_table_sql(self.config, service_id))
             self.client.execute(ran[-1], properties={"auto.offset.reset": "earliest"})
         return ran
 
@@ -112,26 +142,6 @@ class MetadataStore:
             ran.append(f"DROP STREAM {self.stream} DELETE TOPIC;")
             self.client.execute(ran[-1])
         return ran
-
-    def _create_stream(self, service_id: str) -> str:
-        columns = ",\n  ".join(
-            [f"{COLUMNS[0]} STRING KEY"] + [f"{column} STRING" for column in _VALUE_COLUMNS]
-        )
-        topic = quote_literal(self.config.stream_topic_for(service_id))
-        return (
-            f"CREATE STREAM {self.stream} (\n  {columns}\n) WITH (\n  KAFKA_TOPIC={topic},\n"
-            f"  VALUE_FORMAT='JSON',\n  PARTITIONS=1,\n  REPLICAS={self.config.topic_replicas}\n);"
-        )
-
-    def _create_table(self, service_id: str) -> str:
-        latest = ",\n    ".join(
-            f"LATEST_BY_OFFSET({column}) AS {column}" for column in _VALUE_COLUMNS
-        )
-        topic = quote_literal(self.config.table_topic_for(service_id))
-        return (
-            f"CREATE TABLE {self.table} WITH (KAFKA_TOPIC={topic}) AS\n  SELECT {COLUMNS[0]},\n"  # noqa: S608
-            f"    {latest}\n  FROM {self.stream}\n  GROUP BY {COLUMNS[0]};"
-        )
 
     # -- rows -----------------------------------------------------------------------------------
 
