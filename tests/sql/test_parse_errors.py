@@ -68,6 +68,12 @@ CASES = [
     ),
     ("SELECT 'abc FROM s;", 1, 8, SYNTAX + "unclosed string starting at '''"),
     ("SELECT `abc FROM s;", 1, 8, SYNTAX + "unclosed quoted identifier starting at '`'"),
+    (
+        "SELECT 1 /* never closed; */ FROM s",
+        1,
+        10,
+        SYNTAX + "unclosed block comment starting at '/*'",
+    ),
     ("SELECT a # b FROM s;", 1, 10, SYNTAX + "Syntax error at or near '#'"),
     ("INSERT INTO s VALUES (1, 2;", 1, 27, SYNTAX + "Expecting {',', ')'}"),
     ("CREATE TABLE t (a INT) WITH (kafka_topic='t', partitions);", 1, 57, SYNTAX + "Expecting '='"),

@@ -7,7 +7,8 @@
   and a digit followed by word characters (`1abc`) a DIGIT_IDENTIFIER; as in ANTLR, the longest
   match wins and a tie goes to the number.
 * White space, `--` comments and `/* */` comments separate tokens and are dropped.
-* Anything else becomes an UNRECOGNIZED token, which the parser reports where it stands.
+* Anything else becomes an UNRECOGNIZED token, which the parser reports where it stands; so does
+  the opening quote of an unclosed string or identifier and the `/*` of an unclosed comment.
 
 >>> [t.text for t in tokenize("SELECT a->b FROM s;")][:-1]
 ['SELECT', 'a', '->', 'b', 'FROM', 's', ';']
@@ -19,7 +20,15 @@ import re
 
 from ksqlmv.sql.tokens import KEYWORDS, Token, TokenType
 
-__all__ = ["tokenize"]
+__all__ = ["UNCLOSED", "tokenize"]
+
+UNCLOSED = {
+    "'": "unclosed string",
+    '"': "unclosed quoted identifier",
+    "`": "unclosed quoted identifier",
+    "/*": "unclosed block comment",
+}
+"""What an UNRECOGNIZED token means when it opens a run that never closes."""
 
 _OPERATORS: dict[str, TokenType] = {
     "<>": TokenType.NEQ,
@@ -53,6 +62,7 @@ _MASTER = re.compile(
     r"""
     (?P<space>[ \t\r\n]+)
   | (?P<comment>--[^\r\n]*|/\*.*?\*/)
+  | (?P<unclosed>/\*)
   | (?P<number>[0-9]|\.[0-9])
   | (?P<word>[A-Za-z_][A-Za-z0-9_@]*)
   | (?P<string>'(?:[^']|'')*')
@@ -90,6 +100,10 @@ def tokenize(text: str) -> list[Token]:
             continue
         kind = match.lastgroup
         end = match.end()
+        if kind == "unclosed":  # a block comment that never ends: reported where it starts
+            append(_token(TokenType.UNRECOGNIZED, "/*", line, column, position))
+            position = end
+            continue
         if kind == "number":
             token = _number(text, position, line, column)
             append(token)

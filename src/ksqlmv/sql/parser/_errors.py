@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ksqlmv.errors import ParseError
+from ksqlmv.sql.lexer import UNCLOSED
 from ksqlmv.sql.tokens import NON_RESERVED, Token, TokenType
 
 __all__ = [
@@ -63,9 +64,9 @@ def error_at(token: Token, message: str) -> ParseError:
 
 def no_viable_alternative(token: Token) -> ParseError:
     """Nothing in the grammar fits `token` here."""
-    if token.type is TokenType.UNRECOGNIZED and token.text in "'\"`":
-        kind = "string" if token.text == "'" else "quoted identifier"
-        return error_at(token, f"{_HEADER}unclosed {kind} starting at {token.display()}")
+    unclosed = UNCLOSED.get(token.text) if token.type is TokenType.UNRECOGNIZED else None
+    if unclosed is not None:
+        return error_at(token, f"{_HEADER}{unclosed} starting at {token.display()}")
     return error_at(
         token,
         f"{_HEADER}Syntax error at or near {token.display()} at line {token.line}:{token.column}",
