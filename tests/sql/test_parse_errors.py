@@ -69,7 +69,7 @@ CASES = [
     ("SELECT 'abc FROM s;", 1, 8, SYNTAX + "unclosed string starting at '''"),
     ("SELECT `abc FROM s;", 1, 8, SYNTAX + "unclosed quoted identifier starting at '`'"),
     (
-        "SELECT 1 /* never closed; */ FROM s",
+        "SELECT 1 /* never closed FROM s;",
         1,
         10,
         SYNTAX + "unclosed block comment starting at '/*'",
