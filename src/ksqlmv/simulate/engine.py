@@ -159,6 +159,10 @@ def _run(
                 key, value = change
         except SpecError as error:  # a scenario function failed: say which event it was building
             raise SpecError(error.message, f"events.{rule.name}.{error.path}") from error
+        except (TypeError, ValueError, ArithmeticError, KeyError) as error:
+            # A value of the wrong type from a scenario function, met by a field that reads it.
+            message = f"cannot build the value: {type(error).__name__}: {error}"
+            raise SpecError(message, f"events.{rule.name}") from error
         counts[topic] += 1
         event = Event(topic, key, value, time, arrival, rule.name, version, late)
         if rule.duplicate_share and rng.random() < rule.duplicate_share:

@@ -18,10 +18,11 @@ these extensions:
 | `multiply: [a, b]` | a times b, rounded to the field's scale |
 | `time: event` / `{before: delay}` / `{after: delay}` | the event time, or that far from it |
 | `switch: field`, `cases: {value: spec}`, `default: spec` | the spec for the other field's value |
-| `python: function` | `function(rng, values, parent)` from the scenario's Python module |
+| `python: f` (`needs: [fields]`) | `f(rng, values, parent)` from the scenario's module |
 
 Any spec on a nullable union may add `nulls: share` for the share of nulls. Fields are built in
-dependency order (`from`, `lookup`, `multiply`, `switch`, `walk.by`); `python` fields run last.
+schema order, except that a field comes after those it reads (`from`, `lookup`, `multiply`,
+`switch`, `walk.by`, and a `python` field's `needs`).
 """
 
 from __future__ import annotations
@@ -379,6 +380,9 @@ def _python(spec: Mapping[str, Any], info: TypeInfo, context: FieldContext, name
     if function is None:
         known = ", ".join(sorted(context.functions)) or "no python module is configured"
         raise SpecError(f"no function {spec['python']!r} (known: {known})", "python")
+    needs = spec.get("needs", [])
+    if not isinstance(needs, list) or not all(isinstance(need, str) for need in needs):
+        raise SpecError("needs is a list of the fields the function reads", "needs")
     label, path = spec["python"], f"fields.{name}.python"
 
     def call(draw: Draw) -> Any:
@@ -387,7 +391,7 @@ def _python(spec: Mapping[str, Any], info: TypeInfo, context: FieldContext, name
         except Exception as error:  # the scenario's own code: report it against its field
             raise SpecError(f"{label} raised {type(error).__name__}: {error}", path) from error
 
-    return Compiled(call)
+    return Compiled(call, tuple(needs))
 
 
 def _join(prefix: str, path: str) -> str:
@@ -413,4 +417,5 @@ _MODIFIERS: dict[str, frozenset[str]] = {
     "kind": frozenset(("from", "prefix", "suffix")),
     "ref": frozenset(("skew",)),
     "switch": frozenset(("cases", "default")),
+    "python": frozenset(("needs",)),
 }

@@ -39,16 +39,12 @@ def compile_record(
     """Compile `specs` (field name -> spec) for the record `schema`, whose field types are
     `fields`. Raises `SpecError` with a path such as `fields.amount.multiply`."""
     compiled: dict[str, Compiled] = {}
-    python_fields: list[str] = []
     for raw in schema["fields"]:
         name = raw["name"]
         info = fields[name]
         try:
             if name in specs:
                 compiled[name] = compile_field(name, specs[name], info, context)
-                spec = specs[name]
-                if isinstance(spec, dict) and "python" in spec:
-                    python_fields.append(name)
             else:
                 compiled[name] = _unspecified(raw, info, context, inherit)
         except SpecError as error:
@@ -57,9 +53,8 @@ def compile_record(
         for need in item.needs:
             if need not in compiled:
                 raise SpecError(f"reads field {need!r}, which this schema lacks", f"fields.{name}")
-    declarative = [name for name in compiled if name not in python_fields]
-    order = _ordered(declarative, {name: compiled[name].needs for name in declarative})
-    steps = tuple((name, compiled[name].generate) for name in (*order, *python_fields))
+    order = _ordered(list(compiled), {name: item.needs for name, item in compiled.items()})
+    steps = tuple((name, compiled[name].generate) for name in order)
     droppable = tuple(name for name, _ in steps if compiled[name].drops)
     return RecordPlan(tuple(compiled), _builder(steps, droppable))
 
