@@ -99,7 +99,7 @@ def check_on_embedded_stack(
     stack_type = _embedded_stack_type()
     with (
         tempfile.TemporaryDirectory(prefix="ksqlmv-check-") as folder,
-        stack_type(data_dir=Path(folder)) as stack,
+        stack_type(services=("broker", "registry", "ksql"), data_dir=Path(folder)) as stack,
     ):
         _create_topics(stack.bootstrap_servers, topics)
         if schemas_dir is not None:
