@@ -272,3 +272,9 @@ def sr_client() -> Iterator[Callable[..., Any]]:
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def private_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    """A broker of this test's own (the default kind), free to be stopped and restarted."""
+    yield from _start_broker(default_broker_name(), tmp_path_factory)

@@ -165,10 +165,15 @@ class KafkaStore:
         loop = asyncio.get_running_loop()
         for thread in self._threads:
             await loop.run_in_executor(None, thread.join, 5)
-        if self._producer is not None:
-            await loop.run_in_executor(None, self._producer.flush, 5)
-        if self._consumer is not None:
-            await loop.run_in_executor(None, self._consumer.close)
+        producer, consumer = self._producer, self._consumer
+        # Dropping the last references lets librdkafka destroy the clients and close their
+        # connections now, not whenever the garbage collector gets to them.
+        self._producer = self._consumer = None
+        if producer is not None:
+            await loop.run_in_executor(None, producer.flush, 5)
+        if consumer is not None:
+            await loop.run_in_executor(None, consumer.close)
+        del producer, consumer
         for _, waiter in self._waiters:
             if not waiter.done():
                 waiter.set_exception(RegistryError(50002, "registry is shutting down"))
