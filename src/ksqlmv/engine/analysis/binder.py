@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from ksqlmv.engine.analysis import bound as b
 from ksqlmv.engine.analysis.coercion import coerce_list, common_type
 from ksqlmv.engine.analysis.functions import (
+    INTERVAL_UNIT,
     ArgType,
     FunctionKind,
     FunctionLibrary,
     LambdaType,
+    PendingLambda,
 )
 from ksqlmv.engine.analysis.text import expression_text
 from ksqlmv.engine.analysis.typerules import (
@@ -531,9 +533,13 @@ class Binder:
         args: list[b.Bound | None] = [None] * len(n.args)
         types: list[ArgType] = [None] * len(n.args)
         for i, arg in enumerate(n.args):
-            if not isinstance(arg, e.Lambda):
+            if isinstance(arg, e.Lambda):
+                types[i] = PendingLambda(len(arg.params))
+            else:
                 bound = self.bind(arg)
                 args[i], types[i] = bound, bound.type
+                if isinstance(arg, e.IntervalUnit):
+                    types[i] = INTERVAL_UNIT
         for i, arg in enumerate(n.args):
             if isinstance(arg, e.Lambda):
                 params = self.functions.lambda_parameters(n.name, types, i)

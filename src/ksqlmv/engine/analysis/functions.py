@@ -12,13 +12,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ksqlmv.errors import AnalysisError
 from ksqlmv.sql.types import SqlType
 
 __all__ = [
+    "INTERVAL_UNIT",
+    "NOT_CONSTANT",
     "AggregateResolution",
+    "ArgType",
     "FunctionKind",
     "FunctionLibrary",
+    "IntervalUnitType",
     "LambdaType",
+    "NonLiteralArgument",
+    "PendingLambda",
     "ScalarResolution",
 ]
 
@@ -42,7 +49,38 @@ class LambdaType:
         return f"LAMBDA<({', '.join(str(p) for p in self.params)}) => {self.returns}>"
 
 
-ArgType = SqlType | LambdaType | None
+@dataclass(frozen=True, slots=True)
+class PendingLambda:
+    """A lambda argument whose parameter types are not known yet: only its arity."""
+
+    arity: int
+
+
+class IntervalUnitType:
+    """The "type" of a time-unit keyword argument (`TIMESTAMPADD(DAYS, 1, ts)`)."""
+
+    def __repr__(self) -> str:
+        return "INTERVAL UNIT"
+
+
+INTERVAL_UNIT = IntervalUnitType()
+
+NOT_CONSTANT: Any = type("NotConstant", (), {"__repr__": lambda self: "NOT_CONSTANT"})()
+"""Stands for an aggregate argument that is not a literal."""
+
+
+class NonLiteralArgument(AnalysisError):
+    """An aggregate argument that must be a literal is an expression (0-based `position`)."""
+
+    def __init__(self, function: str, position: int) -> None:
+        super().__init__(
+            f"Parameter {position + 1} passed to function {function} must be a literal"
+        )
+        self.function = function
+        self.position = position
+
+
+ArgType = SqlType | LambdaType | PendingLambda | IntervalUnitType | None
 
 
 @dataclass(frozen=True, slots=True)

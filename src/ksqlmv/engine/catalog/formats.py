@@ -1,13 +1,16 @@
 """How a source's key and value are laid out on its topic: format, features and windowing.
 
 These are plain descriptions, as ksqlDB's `KeyFormat`/`ValueFormat` are; the serializers for them
-come from `ksqlmv.engine.serde`. Format names are ksqlDB's, upper-cased.
+come from `ksqlmv.engine.serde`, whose `SerdeFeature` they use. Format names are ksqlDB's,
+upper-cased.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+
+from ksqlmv.engine.serde.base import SerdeFeature
 
 __all__ = [
     "FORMATS",
@@ -30,13 +33,6 @@ FORMATS: dict[str, bool] = {
     "PROTOBUF": True,
     "PROTOBUF_NOSR": False,
 }
-
-
-class SerdeFeature(enum.Enum):
-    """ksqlDB's serde features: whether a single column is wrapped in a record/object."""
-
-    WRAP_SINGLE_VALUES = "WRAP_SINGLE_VALUES"
-    UNWRAP_SINGLES = "UNWRAP_SINGLES"
 
 
 class WindowType(enum.Enum):

@@ -1,0 +1,144 @@
+"""Key and value formats of new sources and sinks: defaults, inheritance, features, checks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ksqlmv.engine.catalog import (
+    DataSource,
+    FormatInfo,
+    KeyFormat,
+    LogicalSchema,
+    ValueFormat,
+    WindowInfo,
+)
+from ksqlmv.engine.execution.properties import WithProperties
+from ksqlmv.engine.serde.formats import (
+    format_properties,
+    format_spec,
+    key_features,
+    validate_properties,
+    value_features,
+)
+from ksqlmv.errors import AnalysisError, KsqlmvError
+
+if TYPE_CHECKING:
+    from ksqlmv.engine.engine import Session
+
+__all__ = [
+    "build_key_format",
+    "build_value_format",
+    "check_serdes",
+    "format_info",
+    "resolve_create_formats",
+]
+
+DEFAULT_KEY_FORMAT = "ksql.persistence.default.format.key"
+DEFAULT_VALUE_FORMAT = "ksql.persistence.default.format.value"
+
+
+def _checked(name: str) -> str:
+    try:
+        return format_spec(name).name
+    except KsqlmvError as error:
+        raise AnalysisError(str(error)) from None
+
+
+def format_info(name: str, props: WithProperties, *, is_key: bool, source_name: str) -> FormatInfo:
+    """A FormatInfo for `name` with the properties the WITH clause gives it."""
+    name = _checked(name)
+    try:
+        properties = format_properties(
+            {k: v for k, v in props.values.items() if v is not None},
+            name,
+            is_key=is_key,
+            source_name=source_name,
+        )
+        validate_properties(format_spec(name), properties)
+    except KsqlmvError as error:
+        raise AnalysisError(str(error)) from None
+    return FormatInfo(name, tuple(sorted(properties.items())))
+
+
+def resolve_create_formats(
+    props: WithProperties, config: dict[str, Any], source_name: str
+) -> tuple[FormatInfo, FormatInfo]:
+    """The key and value formats of a CREATE STREAM/TABLE, with ksqlDB's defaults."""
+    both = props.upper("FORMAT")
+    key = props.upper("KEY_FORMAT")
+    value = props.upper("VALUE_FORMAT")
+    if both is not None:
+        if key is not None:
+            raise AnalysisError(
+                "Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both "
+                "key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and "
+                "'VALUE_FORMAT'."
+            )
+        if value is not None:
+            raise AnalysisError(
+                "Cannot supply both 'VALUE_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both "
+                "key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and "
+                "'VALUE_FORMAT'."
+            )
+        key = value = both
+    if key is None:
+        default_key = config.get(DEFAULT_KEY_FORMAT, "KAFKA")
+        if default_key is None:
+            raise AnalysisError(
+                "Statement is missing the 'KEY_FORMAT' property from the WITH clause. Either "
+                f"provide one or set a default via the '{DEFAULT_KEY_FORMAT}' config."
+            )
+        key = str(default_key).upper()
+    if value is None:
+        default_value = config.get(DEFAULT_VALUE_FORMAT)
+        if default_value is None:
+            raise AnalysisError(
+                "Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either "
+                f"provide one or set a default via the '{DEFAULT_VALUE_FORMAT}' config."
+            )
+        value = str(default_value).upper()
+    return (
+        format_info(key, props, is_key=True, source_name=source_name),
+        format_info(value, props, is_key=False, source_name=source_name),
+    )
+
+
+def build_key_format(
+    info: FormatInfo, schema: LogicalSchema, window: WindowInfo | None
+) -> KeyFormat:
+    """The key format with the features ksqlDB picks for the key columns."""
+    try:
+        features = key_features(info.name, len(schema.key))
+    except KsqlmvError as error:
+        raise AnalysisError(str(error)) from None
+    return KeyFormat(info, features, window)
+
+
+def build_value_format(
+    info: FormatInfo, schema: LogicalSchema, props: WithProperties, config: dict[str, Any]
+) -> ValueFormat:
+    """The value format, with WRAP_SINGLE_VALUE or `ksql.persistence.wrap.single.values`."""
+    default = config.get("ksql.persistence.wrap.single.values", True)
+    default_wrap = None if default is None else str(default).lower() == "true"
+    try:
+        features = value_features(
+            info.name,
+            len(schema.value),
+            wrap_single_value=props.boolean("WRAP_SINGLE_VALUE"),
+            default_wrap=default_wrap,
+        )
+    except KsqlmvError as error:
+        raise AnalysisError(str(error)) from None
+    return ValueFormat(info, features)
+
+
+def check_serdes(session: Session, source: DataSource) -> None:
+    """Build the source's serdes once, so a schema its formats cannot carry fails now."""
+    from ksqlmv.engine.runtime.serdes import key_serde, value_serde
+
+    registry = session.engine.registry
+    try:
+        key_serde(source.key_format, source.schema.key, source.topic, registry)
+        value_serde(source.value_format, source.schema.value, source.topic, registry)
+    except KsqlmvError as error:
+        raise AnalysisError(str(error)) from None

@@ -1,0 +1,204 @@
+"""The aggregation operator: folds rows into per-key (and per-window) accumulators.
+
+Each update emits the group's new result (ksqlDB with caching off). Rows of a table arrive as a
+retraction of the old row (`old is RETRACT`) followed by the new row; the retraction is undone
+from its group and, when the new row lands in the same group, both changes produce one output.
+Session windows merge with every session within the gap; merged sessions are deleted (a
+tombstone per old session) before the merged result is emitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ksqlmv.engine.planning.nodes import AggregateNode
+from ksqlmv.engine.runtime.base import Emit, QueryContext, Row
+from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore, freeze
+from ksqlmv.engine.runtime.windows import grace_of, time_windows
+
+__all__ = ["RETRACT", "AggregateOperator"]
+
+
+class _Retract:
+    def __repr__(self) -> str:
+        return "RETRACT"
+
+
+RETRACT: Any = _Retract()
+"""Marks a table row being removed from its aggregation group (passed as `old`)."""
+
+
+class AggregateOperator:
+    """Runs the aggregates of one AggregateNode."""
+
+    def __init__(
+        self,
+        ctx: QueryContext,
+        node: AggregateNode,
+        functions: list[Any],
+        arguments: list[Callable[[Row], tuple[Any, ...]]],
+        downstream: Emit,
+        store: KeyValueStore,
+    ) -> None:
+        self.ctx = ctx
+        self.node = node
+        self.functions = functions
+        self.arguments = arguments
+        self.downstream = downstream
+        self.store = store
+        self.count = len(functions)
+        self.window = node.window
+        self.grace = grace_of(node.window) if node.window is not None else 0
+        self.stream_time = -1
+        self._pending: tuple[Any, Row, int] | None = None
+        self.freeze = any(c.type.base.value in ("ARRAY", "MAP", "STRUCT") for c in node.schema.key)
+
+    # -- accumulators ----------------------------------------------------------------------
+
+    def _initial(self) -> list[Any]:
+        return [f.initial() for f in self.functions]
+
+    def _fold(self, accs: list[Any], row: Row, undo: bool) -> list[Any]:
+        out = []
+        for function, argument, acc in zip(self.functions, self.arguments, accs, strict=True):
+            try:
+                values = argument(row)
+                out.append(function.undo(acc, *values) if undo else function.add(acc, *values))
+            except Exception as error:
+                self.ctx.report(f"Error in aggregate {function!r}", error)
+                out.append(acc)
+        return out
+
+    def _result_row(
+        self, key: Row, accs: list[Any], ts: int, window: tuple[int, int] | None
+    ) -> Row:
+        results = []
+        for function, acc in zip(self.functions, accs, strict=True):
+            try:
+                results.append(function.result(acc))
+            except Exception as error:
+                self.ctx.report(f"Error computing aggregate {function!r}", error)
+                results.append(None)
+        row = key + tuple(results) + (ts,)
+        if self.window is not None:
+            assert window is not None
+            row = row + window
+        return row
+
+    def _key(self, key: Row) -> Any:
+        return freeze(key) if self.freeze else key
+
+    # -- records -----------------------------------------------------------------------
+
+    def __call__(
+        self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any
+    ) -> None:
+        """Aggregate one row (or a table retraction) and emit the updated result(s)."""
+        if old is RETRACT:
+            self._flush()
+            if row is not None and key is not None and None not in key:
+                self._pending = (key, row, ts)
+            return
+        pending, self._pending = self._pending, None
+        if row is None or key is None or None in key:
+            if pending is not None:
+                self._apply(pending[0], pending[1], pending[2], undo=True, headers=headers)
+            return
+        if self.window is None:
+            if pending is not None and pending[0] == key:
+                self._update(key, ts, headers, retract=pending[1], add=row)
+                return
+            if pending is not None:
+                self._apply(pending[0], pending[1], pending[2], undo=True, headers=headers)
+            self._apply(key, row, ts, undo=False, headers=headers)
+            return
+        if self.window.kind == "SESSION":
+            self._session(key, row, ts, headers)
+        else:
+            self._windowed(key, row, ts, headers)
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._apply(pending[0], pending[1], pending[2], undo=True, headers=())
+
+    def _apply(self, key: Row, row: Row, ts: int, *, undo: bool, headers: Any) -> None:
+        if undo:
+            self._update(key, ts, headers, retract=row, add=None)
+        else:
+            self._update(key, ts, headers, retract=None, add=row)
+
+    def _update(
+        self, key: Row, ts: int, headers: Any, *, retract: Row | None, add: Row | None
+    ) -> None:
+        store_key = self._key(key)
+        found = self.store.get(store_key)
+        accs, last = (found[0], found[1]) if found is not None else (self._initial(), ts)
+        if retract is not None:
+            accs = self._fold(accs, retract, undo=True)
+        if add is not None:
+            accs = self._fold(accs, add, undo=False)
+        out_ts = max(last, ts)
+        self.store.put(store_key, (accs, out_ts), out_ts)
+        self.downstream(key, self._result_row(key, accs, out_ts, None), out_ts, None, headers, None)
+
+    def _windowed(self, key: Row, row: Row, ts: int, headers: Any) -> None:
+        assert self.window is not None
+        if ts > self.stream_time:
+            self.stream_time = ts
+        close = self.stream_time - self.grace
+        store_key = self._key(key)
+        for start, end in time_windows(self.window, ts):
+            if end <= close:
+                continue
+            full = (store_key, start, end)
+            found = self.store.get(full)
+            accs, last = (found[0], found[1]) if found is not None else (self._initial(), ts)
+            accs = self._fold(accs, row, undo=False)
+            out_ts = max(last, ts)
+            self.store.put(full, (accs, out_ts), out_ts)
+            window = (start, end)
+            self.downstream(
+                key, self._result_row(key, accs, out_ts, window), out_ts, window, headers, None
+            )
+        self._expire()
+
+    def _expire(self) -> None:
+        assert self.window is not None
+        if isinstance(self.store, WindowStore):
+            retention = self.window.retention_ms
+            keep = max(retention or 0, self.window.size_ms + self.grace)
+            self.store.expire(self.stream_time - keep)
+
+    def _session(self, key: Row, row: Row, ts: int, headers: Any) -> None:
+        assert self.window is not None
+        if ts > self.stream_time:
+            self.stream_time = ts
+        close = self.stream_time - self.grace
+        gap = self.window.size_ms
+        store_key = self._key(key)
+        overlapping = [
+            (k, v)
+            for k, v in self.store.items()
+            if k[0] == store_key and k[2] >= ts - gap and k[1] <= ts + gap
+        ]
+        start, end = ts, ts
+        accs = self._initial()
+        merged_ts = ts
+        for (_, s, e), (session_accs, session_ts) in overlapping:
+            start, end = min(start, s), max(end, e)
+            accs = [
+                f.merge(a, b) for f, a, b in zip(self.functions, accs, session_accs, strict=True)
+            ]
+            merged_ts = max(merged_ts, session_ts)
+        if end < close:
+            return
+        for (k, s, e), (_, session_ts) in overlapping:
+            if (s, e) != (start, end):
+                self.store.put((k, s, e), None, session_ts)
+                self.downstream(key, None, session_ts, (s, e), headers, None)
+        accs = self._fold(accs, row, undo=False)
+        self.store.put((store_key, start, end), (accs, end), end)
+        window = (start, end)
+        self.downstream(key, self._result_row(key, accs, end, window), end, window, headers, None)

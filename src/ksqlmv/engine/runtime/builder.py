@@ -1,0 +1,130 @@
+"""Turns a plan into running operators: one `RunningQuery` per persistent or push query."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ksqlmv.engine.codegen.compiler import CodeBuilder, ExpressionCompiler
+from ksqlmv.engine.planning.nodes import (
+    AggregateNode,
+    JoinNode,
+    NodeSchema,
+    PlanNode,
+    SinkNode,
+    SourceNode,
+    SuppressNode,
+)
+from ksqlmv.engine.runtime.aggregate import AggregateOperator
+from ksqlmv.engine.runtime.base import Emit, QueryContext, Row
+from ksqlmv.engine.runtime.chain import compile_chain, is_stateless
+from ksqlmv.engine.runtime.query import RunningQuery
+from ksqlmv.engine.runtime.serdes import serdes_for
+from ksqlmv.engine.runtime.sink import SinkOperator
+from ksqlmv.engine.runtime.source import SourceOperator
+from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore
+from ksqlmv.engine.runtime.suppress import SuppressOperator
+
+__all__ = ["QueryBuilder", "StoreFactory"]
+
+StoreFactory = Callable[[str, str, bool], KeyValueStore]
+"""`factory(store_name, changelog_topic, windowed)` → a store (the driver adds a changelog)."""
+
+
+def _memory_store(name: str, topic: str, windowed: bool) -> KeyValueStore:
+    return WindowStore(name) if windowed else KeyValueStore(name)
+
+
+class QueryBuilder:
+    """Builds the operators of one query."""
+
+    def __init__(self, ctx: QueryContext, stores: StoreFactory | None = None) -> None:
+        self.ctx = ctx
+        self.code = CodeBuilder(ctx.report)
+        self.stores = stores or _memory_store
+        self.query: RunningQuery | None = None
+
+    def build(self, root: PlanNode, output: Emit | None = None) -> RunningQuery:
+        """A running query for the plan under `root` (a SinkNode, or any node plus `output`)."""
+        self.query = RunningQuery(self.ctx.query_id, root, self.ctx)
+        if isinstance(root, SinkNode):
+            self.query.sink_topic = root.target.topic
+            self._build(root, _unused)
+        else:
+            assert output is not None
+            self._build(root, output)
+        return self.query
+
+    def _build(self, node: PlanNode, downstream: Emit) -> None:
+        if isinstance(node, SinkNode):
+            keys, values = serdes_for(node.target, self.ctx.registry)
+            sink = SinkOperator(self.ctx, node.target, keys, values)
+            self._build(node.input, sink)
+        elif is_stateless(node):
+            chain = [node]
+            current = node.inputs()[0]
+            while is_stateless(current):
+                chain.insert(0, current)
+                current = current.inputs()[0]
+            fn = compile_chain(self.ctx, chain, current.schema, downstream, self.code)
+            self._build(current, fn)
+        elif isinstance(node, SourceNode):
+            self._source(node, downstream)
+        elif isinstance(node, AggregateNode):
+            self._aggregate(node, downstream)
+        elif isinstance(node, SuppressNode):
+            assert node.window is not None
+            self._build(node.input, SuppressOperator(node.window, downstream))
+        elif isinstance(node, JoinNode):
+            from ksqlmv.engine.runtime.joins import build_join
+
+            build_join(self, node, downstream)
+        else:  # pragma: no cover - every node kind is handled above
+            raise TypeError(f"cannot run plan node {type(node).__name__}")
+
+    def build_input(self, node: PlanNode, downstream: Emit) -> None:
+        """Build `node` and everything under it, feeding `downstream` (used by joins)."""
+        self._build(node, downstream)
+
+    def store(self, name: str, windowed: bool = False) -> KeyValueStore:
+        """A state store of this query, registered for pull queries and changelogs."""
+        assert self.query is not None
+        topic = f"_confluent-ksql-{self.ctx.properties.get('ksql.service.id', 'default_')}query_"
+        topic += f"{self.ctx.query_id}-{name}-changelog"
+        store = self.stores(name, topic, windowed)
+        self.query.stores[name] = store
+        self.query.internal_topics[name] = topic
+        return store
+
+    def _source(self, node: SourceNode, downstream: Emit) -> None:
+        assert self.query is not None
+        keys, values = serdes_for(node.source, self.ctx.registry)
+        table_store = None
+        if node.materialize:
+            table_store = self.store("KsqlTopic-Reduce")
+        operator = SourceOperator(self.ctx, node.source, keys, values, downstream, table_store)
+        self.query.readers.setdefault(node.source.topic, []).append(operator.process)
+
+    def _aggregate(self, node: AggregateNode, downstream: Emit) -> None:
+        input_schema = node.input.schema
+        functions = [call.resolution.factory(call.constants) for call in node.aggregates]
+        arguments = [self.row_function(input_schema, call.args) for call in node.aggregates]
+        windowed = node.window is not None
+        store = self.store(node.store, windowed)
+        operator = AggregateOperator(self.ctx, node, functions, arguments, downstream, store)
+        self._build(node.input, operator)
+
+    def row_function(
+        self, schema: NodeSchema, expressions: tuple[Any, ...]
+    ) -> Callable[[Row], tuple[Any, ...]]:
+        """A compiled `row -> (values...)` for `expressions` over rows of `schema`."""
+        accessors = {name: f"row[{i}]" for i, (name, _) in enumerate(schema.row)}
+        compiler = ExpressionCompiler(self.code, accessors)
+        parts = [compiler.expr(x) for x in expressions]
+        body = ", ".join(parts) + ("," if len(parts) == 1 else "")
+        name = f"_args_{id(expressions)}"
+        return self.code.function(f"def {name}(row):\n    return ({body})\n", name)
+
+
+def _unused(*args: Any) -> None:  # pragma: no cover - a SinkNode never calls its downstream
+    return None

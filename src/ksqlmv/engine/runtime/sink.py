@@ -1,0 +1,82 @@
+"""The sink operator: key and row → bytes → the target topic.
+
+A record whose key or value cannot be serialized is logged and dropped. With a TIMESTAMP column
+on the target (`CREATE STREAM ... WITH (TIMESTAMP='col') AS SELECT`), the record's timestamp is
+that column's value, and records with a NULL or negative one are dropped.
+"""
+
+from __future__ import annotations
+
+from ksqlmv.engine.catalog import DataSource
+from ksqlmv.engine.catalog.schema import ColumnKind
+from ksqlmv.engine.runtime.base import Headers, QueryContext, Row, Window
+from ksqlmv.engine.runtime.serdes import KeySerde, ValueSerde
+
+__all__ = ["SinkOperator"]
+
+
+class SinkOperator:
+    """Writes a query's results into the target's topic."""
+
+    def __init__(
+        self,
+        ctx: QueryContext,
+        target: DataSource,
+        keys: KeySerde,
+        values: ValueSerde,
+        *,
+        forward_headers: bool = True,
+    ) -> None:
+        self.ctx = ctx
+        self.topic = target.topic
+        self.serialize_key = keys.serialize
+        self.serialize_value = values.serialize
+        self.produce = ctx.produce
+        self.logger = f"{ctx.query_id}.KsqlTopic.Sink"
+        self.forward_headers = forward_headers
+        self.ts_key: int | None = None
+        self.ts_value: int | None = None
+        if target.timestamp is not None:
+            column = target.schema.find(target.timestamp.column)
+            if column is not None:
+                if column.kind is ColumnKind.KEY:
+                    self.ts_key = [c.name for c in target.schema.key].index(column.name)
+                else:
+                    self.ts_value = [c.name for c in target.schema.value].index(column.name)
+
+    def __call__(
+        self,
+        key: Row | None,
+        row: Row | None,
+        ts: int,
+        window: Window | None,
+        headers: Headers,
+        old: Row | None,
+    ) -> None:
+        """Serialize and produce one result record."""
+        if self.ts_key is not None or self.ts_value is not None:
+            holder = key if self.ts_key is not None else row
+            index = self.ts_key if self.ts_key is not None else self.ts_value
+            if holder is not None:
+                assert index is not None
+                value = holder[index]
+                if value is None or value < 0:
+                    return
+                ts = value
+        try:
+            key_bytes = self.serialize_key(key, window)
+        except Exception as error:
+            self.ctx.log.serialization_error(
+                self.logger, self.topic, is_key=True, reason=str(error), record=key
+            )
+            return
+        try:
+            value_bytes = self.serialize_value(row)
+        except Exception as error:
+            self.ctx.log.serialization_error(
+                self.logger, self.topic, is_key=False, reason=str(error), record=row
+            )
+            return
+        self.produce(
+            self.topic, key_bytes, value_bytes, ts, headers if self.forward_headers else ()
+        )

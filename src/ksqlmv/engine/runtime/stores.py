@@ -1,0 +1,105 @@
+"""State stores: the tables stateful operators keep, and what pull queries read.
+
+A `KeyValueStore` maps frozen key tuples to values; a `WindowStore` maps (key, window start,
+window end). Every change can be mirrored to a changelog through a callback (the drivers write
+it to the store's compacted changelog topic, and replay that topic to restore the store).
+Keys are frozen (lists → tuples, maps → sorted item tuples) so that any SQL key is hashable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["Changelog", "KeyValueStore", "WindowStore", "freeze", "needs_freezing"]
+
+Changelog = Callable[[Any, Any, int], None]
+"""Called with `(key, value-or-None, timestamp)` after each change."""
+
+
+def freeze(value: Any) -> Any:
+    """A hashable version of a key value (lists and dicts become tuples)."""
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def needs_freezing(values: tuple[Any, ...]) -> bool:
+    """True when a key tuple holds lists or dicts."""
+    return any(isinstance(v, list | dict | tuple) for v in values)
+
+
+class KeyValueStore:
+    """An in-memory key-value store with an optional changelog."""
+
+    def __init__(self, name: str, changelog: Changelog | None = None) -> None:
+        self.name = name
+        self.data: dict[Any, Any] = {}
+        self.changelog = changelog
+
+    def get(self, key: Any) -> Any:
+        """The value of `key`, or None."""
+        return self.data.get(key)
+
+    def put(self, key: Any, value: Any, ts: int = 0) -> None:
+        """Set `key` to `value` (None deletes)."""
+        if value is None:
+            self.data.pop(key, None)
+        else:
+            self.data[key] = value
+        if self.changelog is not None:
+            self.changelog(key, value, ts)
+
+    def restore(self, key: Any, value: Any) -> None:
+        """Apply one changelog record without writing it back."""
+        if value is None:
+            self.data.pop(key, None)
+        else:
+            self.data[key] = value
+
+    def items(self) -> Iterator[tuple[Any, Any]]:
+        """Every entry, in insertion order."""
+        return iter(list(self.data.items()))
+
+    def range(self, low: Any, high: Any) -> Iterator[tuple[Any, Any]]:
+        """Entries whose key lies in [low, high] (None bounds are open)."""
+        for key, value in list(self.data.items()):
+            if _in_range(key, low, high):
+                yield key, value
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+class WindowStore(KeyValueStore):
+    """A store of windowed entries keyed by `(key, start, end)`, with expiry by time."""
+
+    def expire(self, before: int) -> None:
+        """Drop windows that ended before `before` (retention)."""
+        for key in [k for k in self.data if k[2] < before]:
+            del self.data[key]
+
+    def windows(self, key: Any) -> list[tuple[tuple[int, int], Any]]:
+        """Every window of `key`, by start time."""
+        found = [((k[1], k[2]), v) for k, v in self.data.items() if k[0] == key]
+        return sorted(found, key=lambda item: item[0])
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _in_range(key: Any, low: Any, high: Any) -> bool:
+    try:
+        if low is not None and _comparable(key) < _comparable(low):
+            return False
+        return not (high is not None and _comparable(key) > _comparable(high))
+    except TypeError:
+        return False
