@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from ksqlmv.engine.testing.jsonc import strip_comments
+
 _DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "ksqldb-tests"
 CORPUS = Path(os.environ.get("KSQLDB_TESTS", _DEFAULT_CORPUS))
 JSON_FOLDERS = ("query-validation-tests", "rest-query-validation-tests")
@@ -33,29 +35,6 @@ class CorpusCase:
     message: str = ""
 
 
-def strip_json_comments(text: str) -> str:
-    """`text` without `//` and `/* */` comments outside JSON strings."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == '"':
-            end = i + 1
-            while text[end] != '"':
-                end += 2 if text[end] == "\\" else 1
-            out.append(text[i : end + 1])
-            i = end + 1
-        elif text.startswith("//", i):
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline
-        elif text.startswith("/*", i):
-            i = text.index("*/", i) + 2
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
-
-
 def _expects_parse_error(expected: dict[str, object] | None) -> tuple[bool, str]:
     if not expected:
         return False, ""
@@ -66,7 +45,7 @@ def _expects_parse_error(expected: dict[str, object] | None) -> tuple[bool, str]
 
 
 def _json_cases(path: Path) -> list[CorpusCase]:
-    data = json.loads(strip_json_comments(path.read_text()))
+    data = json.loads(strip_comments(path.read_text()))
     cases = []
     for test in data.get("tests", []):
         formats = test.get("format") or ["JSON"]

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ksqlmv.sql.tokens import KEYWORDS, Token, TokenType
 
@@ -56,23 +57,28 @@ _OPERATORS: dict[str, TokenType] = {
     ";": TokenType.SEMICOLON,
 }
 
-# One pass over the text: the first alternative that matches decides the token kind. Numbers are
-# handled apart (see _number) because ANTLR picks the longest of several candidates.
+# One match per token: white space and comments before it are skipped by the leading group, and
+# the named group that matched decides the kind. Numbers are finished apart (see _number) because
+# ANTLR picks the longest of several candidates there.
 _MASTER = re.compile(
     r"""
-    (?P<space>[ \t\r\n]+)
-  | (?P<comment>--[^\r\n]*|/\*.*?\*/)
-  | (?P<unclosed>/\*)
-  | (?P<number>[0-9]|\.[0-9])
-  | (?P<word>[A-Za-z_][A-Za-z0-9_@]*)
-  | (?P<string>'(?:[^']|'')*')
-  | (?P<quoted>"(?:[^"]|"")*")
-  | (?P<backquoted>`(?:[^`]|``)*`)
-  | (?P<variable>\$\{[A-Za-z_][A-Za-z0-9_@]*\})
-  | (?P<operator><>|!=|<=|>=|\|\||:=|->|=>|[=<>+\-*/%()\[\],.;])
+    (?:[ \t\r\n]+|--[^\r\n]*|/\*.*?\*/)*
+    (?:
+      (?P<word>[A-Za-z_][A-Za-z0-9_@]*)
+    | (?P<operator><>|!=|<=|>=|\|\||:=|->|=>|[=<>+\-*%()\[\],;]|/(?!\*)|\.(?![0-9]))
+    | (?P<number>[0-9]|\.[0-9])
+    | (?P<string>'(?:[^']|'')*')
+    | (?P<quoted>"(?:[^"]|"")*")
+    | (?P<backquoted>`(?:[^`]|``)*`)
+    | (?P<variable>\$\{[A-Za-z_][A-Za-z0-9_@]*\})
+    | (?P<unclosed>/\*)
+    | (?P<end>\Z)
+    | (?P<other>.)
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
+_NEWLINE = re.compile("\n")
 _FLOAT = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]*|\.[0-9]+")
 _INTEGER = re.compile(r"[0-9]+")
@@ -83,63 +89,61 @@ _NUMBER_CANDIDATES = (  # in ANTLR's rule order, which breaks ties
     (TokenType.FLOAT, _FLOAT),
     (TokenType.DIGIT_IDENTIFIER, _DIGIT_IDENTIFIER),
 )
+_QUOTES = {
+    "string": (TokenType.STRING, "'"),
+    "quoted": (TokenType.QUOTED_IDENTIFIER, '"'),
+    "backquoted": (TokenType.BACKQUOTED_IDENTIFIER, "`"),
+}
 
 
 def tokenize(text: str) -> list[Token]:
     """Every token of `text`, ending with an EOF token."""
     tokens: list[Token] = []
     append = tokens.append
-    line, line_start = 1, 0
-    position, length = 0, len(text)
-    while position < length:
-        match = _MASTER.match(text, position)
-        column = position - line_start + 1
-        if match is None:
-            append(_token(TokenType.UNRECOGNIZED, text[position], line, column, position))
-            position += 1
-            continue
-        kind = match.lastgroup
-        end = match.end()
-        if kind == "unclosed":  # a block comment that never ends: reported where it starts
-            append(_token(TokenType.UNRECOGNIZED, "/*", line, column, position))
-            position = end
-            continue
-        if kind == "number":
-            token = _number(text, position, line, column)
-            append(token)
-            position = token.end
-            continue
-        lexeme = match.group()
+    # Offsets where lines start; a token's line is found by bisection, its column by subtraction.
+    starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+    last_line = len(starts)
+    line, line_start, next_start = 1, 0, starts[1] if last_line > 1 else len(text) + 1
+    match_at = _MASTER.match
+    keywords = KEYWORDS
+    position = 0
+    while True:
+        match = match_at(text, position)
+        assert match is not None  # the `end` and `other` groups match anywhere
+        kind = match.lastgroup or "end"
+        start, end = match.span(kind)
+        if start >= next_start:
+            line = bisect_right(starts, start)
+            line_start = starts[line - 1]
+            next_start = starts[line] if line < last_line else len(text) + 1
+        column = start - line_start + 1
         if kind == "word":
+            lexeme = text[start:end]
             upper = lexeme.upper()
-            keyword = upper if upper in KEYWORDS else None
-            append(Token(TokenType.WORD, lexeme, upper, line, column, position, end, keyword))
+            keyword = upper if upper in keywords else None
+            append(Token(TokenType.WORD, lexeme, upper, line, column, start, end, keyword))
         elif kind == "operator":
-            append(_token(_OPERATORS[lexeme], lexeme, line, column, position))
-        elif kind == "string":
-            append(_quoted(TokenType.STRING, lexeme, "'", line, column, position))
-        elif kind == "quoted":
-            append(_quoted(TokenType.QUOTED_IDENTIFIER, lexeme, '"', line, column, position))
-        elif kind == "backquoted":
-            append(_quoted(TokenType.BACKQUOTED_IDENTIFIER, lexeme, "`", line, column, position))
+            lexeme = text[start:end]
+            append(Token(_OPERATORS[lexeme], lexeme, lexeme, line, column, start, end))
+        elif kind == "number":
+            token = _number(text, start, line, column)
+            append(token)
+            end = token.end
+        elif kind == "end":
+            append(Token(TokenType.EOF, "", "<EOF>", line, column, start, start))
+            return tokens
+        elif kind in _QUOTES:
+            lexeme = text[start:end]
+            token_type, quote = _QUOTES[kind]
+            value = lexeme[1:-1].replace(quote + quote, quote)
+            append(Token(token_type, lexeme, value, line, column, start, end))
         elif kind == "variable":
-            append(Token(TokenType.VARIABLE, lexeme, lexeme[2:-1], line, column, position, end))
-        newlines = lexeme.count("\n") if kind != "word" and kind != "operator" else 0
-        if newlines:
-            line += newlines
-            line_start = position + lexeme.rfind("\n") + 1
+            lexeme = text[start:end]
+            append(Token(TokenType.VARIABLE, lexeme, lexeme[2:-1], line, column, start, end))
+        else:  # an unclosed block comment, or a character no token starts with
+            lexeme = text[start:end]
+            append(Token(TokenType.UNRECOGNIZED, lexeme, lexeme, line, column, start, end))
         position = end
-    append(Token(TokenType.EOF, "", "<EOF>", line, position - line_start + 1, length, length))
-    return tokens
-
-
-def _token(kind: TokenType, text: str, line: int, column: int, start: int) -> Token:
-    return Token(kind, text, text, line, column, start, start + len(text))
-
-
-def _quoted(kind: TokenType, lexeme: str, quote: str, line: int, column: int, start: int) -> Token:
-    value = lexeme[1:-1].replace(quote + quote, quote)
-    return Token(kind, lexeme, value, line, column, start, start + len(lexeme))
 
 
 def _number(text: str, start: int, line: int, column: int) -> Token:

