@@ -15,6 +15,10 @@ KsqlmvError                       exit 1   root: a failure the CLI reports in on
 ├── AuthenticationError           exit 6   a service refused our credentials
 ├── LockHeldError                 exit 7   another process holds a lock (who, since when) too long
 ├── SerdeError                             bytes that do not decode, or values that do not encode
+│   ├── FormatError                        a format that cannot carry these columns or properties
+│   └── RecordSerdeError                   one record that does not (de)serialize: processing log
+│       ├── DeserializationError           a key or value whose bytes do not decode
+│       └── SerializationError             a key or value row that does not encode
 ├── ProtocolError                          a peer broke the Kafka or HTTP protocol
 │   └── KafkaError                         a Kafka request refused with a protocol error code
 ├── HttpError                              an HTTP request answered with an error status (404, 413)
@@ -36,7 +40,9 @@ __all__ = [
     "AnalysisError",
     "AuthenticationError",
     "ConfigError",
+    "DeserializationError",
     "ExecutionError",
+    "FormatError",
     "FunctionError",
     "HttpError",
     "KafkaError",
@@ -46,9 +52,11 @@ __all__ = [
     "ParseError",
     "PortInUseError",
     "ProtocolError",
-    "ScenarioError",
+    "RecordSerdeError",
     "RegistryError",
+    "ScenarioError",
     "SerdeError",
+    "SerializationError",
     "ServiceExitedError",
     "ServiceUnavailableError",
     "SqlError",
@@ -179,6 +187,38 @@ class LockHeldError(KsqlmvError):
 
 class SerdeError(KsqlmvError):
     """Bytes that do not decode in the declared format, or values that do not encode."""
+
+
+class FormatError(SerdeError):
+    """A format that cannot carry the declared columns, serde features or properties.
+
+    Raised when a serde is built (CREATE time), never per record; the message is ksqlDB's.
+    """
+
+
+class RecordSerdeError(SerdeError):
+    """One record's key or value that does not (de)serialize: the engine logs it and skips it.
+
+    `message` is ksqlDB's message, `causes` the messages of the errors beneath it (the processing
+    log's `cause` list), `topic` the topic and `target` "key" or "value".
+    """
+
+    def __init__(
+        self, message: str, causes: tuple[str, ...] = (), *, topic: str = "", is_key: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.causes = causes
+        self.topic = topic
+        self.target = "key" if is_key else "value"
+
+
+class DeserializationError(RecordSerdeError):
+    """A key or value whose bytes do not decode in the source's format."""
+
+
+class SerializationError(RecordSerdeError):
+    """A key or value row that does not encode in the sink's format."""
 
 
 class ProtocolError(KsqlmvError):

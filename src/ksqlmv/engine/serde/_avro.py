@@ -1,0 +1,241 @@
+"""The AVRO format: Confluent's wire format through Schema Registry, as ksqlDB reads and writes it.
+
+Every record is the magic byte 0, the schema id as 4 big-endian bytes, and the Avro binary body.
+Writing uses one schema: the one ksqlDB would register for the columns (registered under the
+subject when the serde is made), or the schema chosen with `VALUE_SCHEMA_ID`/`KEY_SCHEMA_ID`.
+Reading decodes each record with the schema its id names, fetched once per id; a reader for
+that writer schema and the columns is compiled on first sight and kept.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import fastavro
+
+from ksqlmv.engine.serde._avro_read import row_converter, strip_logical_types, value_converter
+from ksqlmv.engine.serde._avro_write import row_encoder
+from ksqlmv.engine.serde._connect import SchemaRefused, to_connect
+from ksqlmv.engine.serde.avro_schema import sink_schema
+from ksqlmv.engine.serde.base import (
+    NULL_STRUCT_MESSAGE,
+    ColumnLike,
+    Row,
+    Serde,
+    SerdeFeature,
+    record_error,
+)
+from ksqlmv.engine.serde.formats import DEFAULT_AVRO_SCHEMA_FULL_NAME, FULL_SCHEMA_NAME, SCHEMA_ID
+from ksqlmv.engine.serde.registry import SchemaRegistry, parse_schema_text
+from ksqlmv.errors import (
+    DeserializationError,
+    FormatError,
+    KsqlmvError,
+    SerializationError,
+)
+
+__all__ = ["avro_serde", "wire_header"]
+
+_HEADER = struct.Struct(">bI")
+_HINT = "\nHint: You probably forgot to add VALUE_SCHEMA_ID when creating the source."
+
+Decode = Callable[[bytes], Row | None]
+
+
+def wire_header(schema_id: int) -> bytes:
+    """Confluent's wire-format prefix: magic byte 0 and the schema id, big-endian."""
+    return _HEADER.pack(0, schema_id)
+
+
+class _Failure(Exception):
+    """A record that cannot be read; `causes` is the chain ksqlDB's converters report."""
+
+    def __init__(self, causes: tuple[str, ...]) -> None:
+        super().__init__(causes[0])
+        self.causes = causes
+
+
+def avro_serde(
+    columns: Sequence[ColumnLike],
+    features: frozenset[SerdeFeature],
+    properties: dict[str, str],
+    *,
+    is_key: bool,
+    topic: str,
+    registry: SchemaRegistry | None,
+    subject: str,
+) -> Serde:
+    """The AVRO serde for `columns`.
+
+    The serializer writes with the schema chosen by `schemaId`, or else with the schema ksqlDB
+    generates for the columns, registered under `subject` when the first row is written (as
+    Confluent's serializers auto-register). Reading never registers anything.
+    """
+    if registry is None:
+        raise FormatError("The 'AVRO' format needs Schema Registry: no registry is configured")
+    unwrapped = SerdeFeature.UNWRAP_SINGLES in features
+    full_name = properties.get(FULL_SCHEMA_NAME, DEFAULT_AVRO_SCHEMA_FULL_NAME)
+    writer = sink_schema(columns, full_name=full_name, unwrapped=unwrapped)
+    schema_id: int | None = None
+    if SCHEMA_ID in properties:
+        schema_id = int(properties[SCHEMA_ID])
+        try:
+            registered = registry.get_by_id(schema_id)
+        except KsqlmvError as error:
+            raise FormatError(
+                "Failed to fetch schema for serialization from Schema Registry using schema "
+                f"id: {schema_id}"
+            ) from error
+        writer = parse_schema_text(registered.schema)
+    text = json.dumps(writer, separators=(",", ":"))
+
+    def register() -> int:
+        return registry.register(subject, text)
+
+    serialize = _serializer(writer, schema_id, register, columns, unwrapped, is_key, topic)
+    deserialize = _deserializer(registry, columns, unwrapped, is_key=is_key, topic=topic)
+    return Serde("AVRO", tuple(columns), is_key, features, serialize, deserialize, writer)
+
+
+def _serializer(
+    writer: Any,
+    schema_id: int | None,
+    register: Callable[[], int],
+    columns: Sequence[ColumnLike],
+    unwrapped: bool,
+    is_key: bool,
+    topic: str,
+) -> Callable[[Row | None], bytes | None]:
+    parsed = fastavro.parse_schema(writer)
+    encode = row_encoder(writer, columns, unwrapped=unwrapped)
+    write = fastavro.schemaless_writer
+    count = len(columns)
+    headers = [] if schema_id is None else [wire_header(schema_id)]
+    lock = threading.Lock()
+
+    def header() -> bytes:
+        with lock:
+            if not headers:
+                headers.append(wire_header(register()))
+        return headers[0]
+
+    def serialize(row: Row | None) -> bytes | None:
+        if row is None:
+            return None
+        if len(row) != count:
+            raise SerializationError(
+                f"Column count mismatch on serialization. topic: {topic}, expected: {count}, "
+                f"got: {len(row)}",
+                topic=topic,
+                is_key=is_key,
+            )
+        if unwrapped and row[0] is None:
+            return None
+        try:
+            out = io.BytesIO()
+            out.write(headers[0] if headers else header())
+            write(out, parsed, encode(row))
+            return out.getvalue()
+        except Exception as error:
+            raise record_error(
+                SerializationError,
+                f"Error serializing message to topic: {topic}. {error}{_HINT}",
+                error,
+                topic=topic,
+                is_key=is_key,
+            ) from None
+
+    return serialize
+
+
+def _deserializer(
+    registry: SchemaRegistry,
+    columns: Sequence[ColumnLike],
+    unwrapped: bool,
+    *,
+    is_key: bool,
+    topic: str,
+) -> Callable[[bytes | None], Row | None]:
+    decoders: dict[int, Decode] = {}
+    lock = threading.Lock()
+    target = "key" if is_key else "value"
+    converting = f"Failed to deserialize data for topic {topic} to Avro: "
+
+    def build(schema_id: int) -> Decode:
+        try:
+            registered = registry.get_by_id(schema_id)
+        except KsqlmvError as error:
+            code = getattr(error, "error_code", None)
+            detail = f"{error}; error code: {code}" if code is not None else str(error)
+            raise _Failure(
+                (converting, f"Error retrieving Avro {target} schema for id {schema_id}", detail)
+            ) from None
+        try:
+            schema = parse_schema_text(registered.schema)
+            connect = to_connect(schema)
+        except (SchemaRefused, KsqlmvError) as error:
+            raise _Failure((converting, str(error))) from None
+        reading = fastavro.parse_schema(strip_logical_types(schema))
+        convert = _converter(connect, columns, unwrapped)
+        read = fastavro.schemaless_reader
+        failed = f"Error deserializing Avro message for id {schema_id}"
+
+        def decode(data: bytes) -> Row | None:
+            body = io.BytesIO(data)
+            body.seek(5)
+            try:
+                datum = read(body, reading, None, True, True)
+            except Exception as error:
+                raise _Failure((converting, failed, str(error) or type(error).__name__)) from None
+            return convert(datum)
+
+        with lock:
+            decoders[schema_id] = decode
+        return decode
+
+    def deserialize(data: bytes | None) -> Row | None:
+        if data is None:
+            return None
+        try:
+            if len(data) < 5 or data[0] != 0:
+                if len(data) and data[0] != 0:
+                    raise _Failure((converting, "Unknown magic byte!"))
+                raise _Failure((converting, "Error deserializing Avro message for id -1"))
+            schema_id = _HEADER.unpack_from(data)[1]
+            decode = decoders.get(schema_id) or build(schema_id)
+            return decode(data)
+        except _Failure as failure:
+            causes = failure.causes
+        except Exception as error:
+            causes = (str(error) or type(error).__name__,)
+        if causes[0] == NULL_STRUCT_MESSAGE:
+            raise DeserializationError(NULL_STRUCT_MESSAGE, topic=topic, is_key=is_key)
+        raise DeserializationError(
+            f"Error deserializing message from topic: {topic}", causes, topic=topic, is_key=is_key
+        )
+
+    return deserialize
+
+
+def _converter(
+    connect: Any, columns: Sequence[ColumnLike], unwrapped: bool
+) -> Callable[[Any], Row | None]:
+    if unwrapped:
+        convert = value_converter(connect, columns[0].type, "")
+        if convert is None:
+            return lambda datum: (datum,)
+        return lambda datum: (convert(datum),)
+    read_row = row_converter(connect, columns)
+
+    def row(datum: Any) -> Row | None:
+        if datum is None:
+            raise ValueError(NULL_STRUCT_MESSAGE)
+        result: Row = read_row(datum)
+        return result
+
+    return row
