@@ -13,6 +13,10 @@ the wrong type, LIMIT in CREATE ... AS SELECT, an unknown source qualifier) are 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ksqlmv.errors import ParseError
 from ksqlmv.sql import ast
 from ksqlmv.sql.lexer import tokenize
 from ksqlmv.sql.parser._parser import Parser
@@ -27,20 +31,37 @@ def parse(text: str, *, test_statements: bool = False) -> list[ast.Statement]:
     ASSERT NULL VALUES, ASSERT STREAM/TABLE and RUN SCRIPT. Each statement's `text` attribute is
     its source, from its first token through its `;`.
     """
-    return Parser(tokenize(text), text, test_statements=test_statements).parse_statements()
+    with _depth_guard():
+        return Parser(tokenize(text), text, test_statements=test_statements).parse_statements()
 
 
 def parse_statement(text: str, *, test_statements: bool = False) -> ast.Statement:
     """The one statement in `text`; its final `;` may be left out."""
-    parser = Parser(tokenize(text), text, test_statements=test_statements)
-    statement = parser.parse_one(terminated=False)
-    parser.expect_end()
-    return statement
+    with _depth_guard():
+        parser = Parser(tokenize(text), text, test_statements=test_statements)
+        statement = parser.parse_one(terminated=False)
+        parser.expect_end()
+        return statement
 
 
 def parse_expression(text: str) -> ast.Expression:
     """One expression, as in a SELECT list or a WHERE clause: `a->b[1] + 2`."""
-    parser = Parser(tokenize(text), text)
-    expression = parser.parse_expression()
-    parser.expect_end()
-    return expression
+    with _depth_guard():
+        parser = Parser(tokenize(text), text)
+        expression = parser.parse_expression()
+        parser.expect_end()
+        return expression
+
+
+@contextmanager
+def _depth_guard() -> Iterator[None]:
+    """Turns running out of stack on absurdly nested text into ksqlDB's error for it."""
+    try:
+        yield
+    except RecursionError:
+        raise ParseError(
+            "Error processing statement: Statement is too large to parse. This may be caused by "
+            "having too many nested expressions in the statement.",
+            1,
+            1,
+        ) from None
