@@ -88,9 +88,9 @@ REMOVE = object()
 def test_the_base_scenario_is_valid(tmp_path: Path) -> None:
     scenario = load_scenario("mini", write(tmp_path, BASE).parent)
     assert scenario.partitions == 2 and list(scenario.topics) == ["customers", "orders"]
-    assert [v.file.name for v in scenario.topics["orders"].versions] == [
+    assert [v.name for v in scenario.topics["orders"].versions] == [
         "orders-value.avsc",
-        "orders-value.avsc",
+        "v2/orders-value.avsc",
     ]
 
 
@@ -112,7 +112,7 @@ INVALID: list[tuple[str, list[tuple[str, Any]], str, str]] = [
         "unknown field",
         [("events.order.fields.quantitty", 1)],
         "events.order.fields.quantitty",
-        "topic 'orders' (orders-value.avsc, orders-value.avsc) has no field 'quantitty'",
+        "topic 'orders' (orders-value.avsc, v2/orders-value.avsc) has no field 'quantitty'",
     ),
     (
         "unknown schema",

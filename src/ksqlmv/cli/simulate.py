@@ -7,6 +7,7 @@ import random
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -16,6 +17,7 @@ from ksqlmv.cli._options import settings_from
 from ksqlmv.simulate import (
     RunOptions,
     Simulation,
+    Stop,
     json_lines,
     load_scenario,
     parse_instant,
@@ -118,8 +120,11 @@ def command(
     if dry_run is not None:
         first = _instant(start) if start else loaded.start_ms
         simulation = Simulation(loaded, seed=seed, start_ms=first, rate=rate)
-        for line in json_lines(itertools.islice(simulation, dry_run), loaded.topics):
-            click.echo(line)
+        try:
+            for line in json_lines(itertools.islice(simulation, dry_run), loaded.topics):
+                click.echo(line)
+        except SpecError as error:  # a scenario function failed after the checks passed
+            raise loaded.error([error]) from None
         return
     settings = settings_from(
         bootstrap_servers=bootstrap_servers, schema_registry_url=schema_registry_url
@@ -139,17 +144,29 @@ def command(
         f"(registry {settings.schema_registry_url}), seed {seed}",
         err=True,
     )
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    stop = Stop()
+    handlers = {number: signal.signal(number, _stopper(stop)) for number in _STOP_SIGNALS}
     try:
-        summary = run(loaded, settings, options, display)
+        summary = run(loaded, settings, options, display, stop)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
     click.echo(summary.render())
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """`docker stop` and `kill` end a run as Ctrl-C does: flush, then the summary."""
-    raise KeyboardInterrupt
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _stopper(stop: Stop) -> Callable[[int, FrameType | None], None]:
+    """Ctrl-C, `kill` and `docker stop` end a run after the record in hand: flush, then the
+    summary. A second one stops at once."""
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if stop.requested:
+            raise KeyboardInterrupt
+        stop.request()
+
+    return handle
 
 
 def _instant(text: str) -> int:

@@ -18,6 +18,7 @@ from ksqlmv.simulate.engine import Event as Event
 from ksqlmv.simulate.engine import Simulation as Simulation
 from ksqlmv.simulate.output import json_lines as json_lines
 from ksqlmv.simulate.producer import RunOptions as RunOptions
+from ksqlmv.simulate.producer import Stop as Stop
 from ksqlmv.simulate.producer import run as run
 from ksqlmv.simulate.progress import Summary as Summary
 from ksqlmv.simulate.scenario import Scenario as Scenario
@@ -30,6 +31,7 @@ __all__ = [
     "RunOptions",
     "Scenario",
     "Simulation",
+    "Stop",
     "Summary",
     "available_scenarios",
     "json_lines",

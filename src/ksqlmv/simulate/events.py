@@ -188,7 +188,7 @@ def _event(
     known = topics[topic].all_fields
     for field in fields:
         if field not in known:
-            schemas = ", ".join(version.file.name for version in topics[topic].versions)
+            schemas = ", ".join(version.name for version in topics[topic].versions)
             raise SpecError(
                 f"topic {topic!r} ({schemas}) has no field {field!r}", f"fields.{field}"
             )

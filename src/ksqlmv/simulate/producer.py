@@ -40,11 +40,14 @@ from ksqlmv.simulate.engine import Simulation
 from ksqlmv.simulate.progress import Display, Stats, Summary
 from ksqlmv.simulate.scenario import Scenario
 from ksqlmv.simulate.topics import TopicSpec
+from ksqlmv.simulate.traffic import SpecError
 
-__all__ = ["KAFKA_LOGGER", "RunOptions", "create_topics", "register_schemas", "run"]
+__all__ = ["KAFKA_LOGGER", "RunOptions", "Stop", "create_topics", "register_schemas", "run"]
 
 KAFKA_LOGGER = "ksqlmv.simulate.librdkafka"
 _AUTH_CODES = {KafkaError._AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED}
+#: Seconds between health checks while producing.
+_TICK = 0.5
 _RETRY_REPLICATION = {
     KafkaError.INVALID_REPLICATION_FACTOR,
     KafkaError.INVALID_REQUEST,
@@ -66,10 +69,27 @@ class RunOptions:
     timeout: float = 10.0
 
 
+class Stop:
+    """Asks a run to stop after the record in hand: set it from a signal handler, a thread or a
+    test. Unlike a KeyboardInterrupt, it never cuts a delivery report in half."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def request(self) -> None:
+        """Stop the run: it flushes and returns its summary."""
+        self.requested = True
+
+
 def run(
-    scenario: Scenario, settings: Settings, options: RunOptions, display: Display | None = None
+    scenario: Scenario,
+    settings: Settings,
+    options: RunOptions,
+    display: Display | None = None,
+    stop: Stop | None = None,
 ) -> Summary:
-    """Produce `scenario` until its count or duration is reached, or Ctrl-C; the summary."""
+    """Produce `scenario` until its count or duration is reached, `stop` is requested or Ctrl-C
+    is pressed; returns the summary."""
     display = display or Display()
     simulation = Simulation(
         scenario, seed=options.seed, start_ms=options.start_ms, rate=options.rate
@@ -84,13 +104,17 @@ def run(
     registry = _registry(settings, check)
     ids = register_schemas(registry, scenario, settings.schema_registry_url)
     session = _Session(scenario, settings, options, display, registry, ids, logger)
-    return session.produce(simulation)
+    return session.produce(simulation, stop or Stop())
 
 
 def _kafka_logger(display: Display) -> logging.Logger:
-    """librdkafka's log lines, through the display, each distinct line once a minute at most."""
+    """The logger librdkafka writes to: warnings and errors go through the display, throttled,
+    unless the application has configured the logger itself."""
     logger = logging.getLogger(KAFKA_LOGGER)
-    if not logger.handlers:
+    ours = [handler for handler in logger.handlers if isinstance(handler, _Throttled)]
+    if ours:
+        ours[0].display = display
+    elif not logger.handlers:
         logger.addHandler(_Throttled(display))
         logger.setLevel(logging.WARNING)
         logger.propagate = False
@@ -98,6 +122,9 @@ def _kafka_logger(display: Display) -> logging.Logger:
 
 
 class _Throttled(logging.Handler):
+    """librdkafka repeats itself (a failed connection every second): one line per kind of
+    message (its first word, such as FAIL) per minute is enough."""
+
     def __init__(self, display: Display) -> None:
         super().__init__()
         self.display = display
@@ -105,8 +132,9 @@ class _Throttled(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text, now = record.getMessage(), time.monotonic()
-        if now - self.shown.get(text, -60.0) >= 60.0:
-            self.shown[text] = now
+        kind = text.split(" ", 1)[0]
+        if now - self.shown.get(kind, -60.0) >= 60.0:
+            self.shown[kind] = now
             self.display.message(f"kafka: {text}")
 
 
@@ -221,7 +249,7 @@ def register_schemas(
         ids[(name, 0)] = _register(registry, url, topic, 0)
         for index, version in enumerate(topic.versions[1:], start=1):
             schema = Schema(version.text, "AVRO")
-            what = f"{version.file.name} as the next version of {topic.subject}"
+            what = f"{version.name} as the next version of {topic.subject}"
             try:
                 compatible = registry.test_compatibility(topic.subject, schema)
             except SchemaRegistryError:
@@ -236,7 +264,7 @@ def register_schemas(
 
 def _register(registry: SchemaRegistryClient, url: str, topic: TopicSpec, index: int) -> int:
     version = topic.versions[index]
-    what = f"{version.file.name} as {topic.subject}"
+    what = f"{version.name} as {topic.subject}"
     registered = _registry_call(
         registry,
         url,
@@ -265,6 +293,8 @@ class _Session:
         self.stats = Stats(scenario.topics)
         self.down_since: float | None = None
         self.fatal: str | None = None
+        self.next_tick = time.monotonic() + _TICK
+        self.next_refresh = time.monotonic() + display.every
         self.serializers: dict[tuple[str, int], Callable[[Any, Any], bytes | None]] = {}
         config: dict[str, Any] = {
             **settings.kafka_config(),
@@ -301,7 +331,7 @@ class _Session:
             url = self.settings.schema_registry_url
             self.ids[(topic, index)] = _register(self.registry, url, spec, index)
             self.display.message(
-                f"{topic}: switched to {spec.versions[index].file.name} "
+                f"{topic}: switched to {spec.versions[index].name} "
                 f"(schema id {self.ids[(topic, index)]})"
             )
         serializer: Callable[[Any, Any], bytes | None] = AvroSerializer(
@@ -329,37 +359,35 @@ class _Session:
     def _unacknowledged(self) -> int:
         return self.stats.total("sent") - self.stats.total("acked") - self.stats.total("failed")
 
-    def produce(self, simulation: Simulation) -> Summary:
-        """The produce loop; always flushes, even on Ctrl-C or an error."""
-        options, display, stats = self.options, self.display, self.stats
-        producer = self.producer
-        produce, poll = producer.produce, producer.poll
+    def produce(self, simulation: Simulation, stop: Stop) -> Summary:
+        """The produce loop; always flushes, even on Ctrl-C, a stop request or an error."""
+        options, stats = self.options, self.stats
+        produce, poll = self.producer.produce, self.producer.poll
         contexts = {
             name: SerializationContext(name, MessageField.VALUE) for name in self.scenario.topics
         }
-        counters = stats.topics
-        serializers = self.serializers
+        counters, serializers = stats.topics, self.serializers
         limit = options.count if options.count is not None else -1
         began = time.monotonic()
         deadline = began + options.duration if options.duration is not None else float("inf")
-        refresh = began + display.every
         start_ms, pacing = options.start_ms, options.pacing
         sent, interrupted = 0, False
         try:
             for event in simulation:
                 if sent == limit:
                     break
+                if stop.requested:
+                    interrupted = True
+                    break
                 if pacing:
                     due = began + (event.arrival - start_ms) / 1000.0
                     now = time.monotonic()
-                    while due > now and now < deadline:
+                    while due > now and now < deadline and not stop.requested:
                         poll(min(due - now, 0.1))
                         now = time.monotonic()
-                        if now >= refresh:
-                            self._health()
-                            display.update(stats)
-                            refresh = now + display.every
-                    if now >= deadline:
+                        self._tick(now)
+                    if now >= deadline or stop.requested:
+                        interrupted = stop.requested
                         break
                 topic = event.topic
                 serialize = serializers.get((topic, event.schema)) or self._serializer(
@@ -378,24 +406,33 @@ class _Session:
                         break
                     except BufferError:  # the local queue is full: let deliveries drain it
                         poll(0.05)
-                        self._health()
+                        self._tick(time.monotonic())
                 counters[topic].sent += 1
                 sent += 1
-                if not sent & 511:
+                if not sent & 255:
                     poll(0)
                     now = time.monotonic()
-                    if now >= refresh:
-                        self._health()
-                        display.update(stats)
-                        refresh = now + display.every
+                    self._tick(now)
                     if now >= deadline:
                         break
         except KeyboardInterrupt:
             interrupted = True
+        except SpecError as error:  # a scenario function failed mid-run
+            raise self.scenario.error([error]) from None
         finally:
             self._flush()
-        display.close()
+            self.display.close()
         return stats.summary(self.scenario.name, options.seed, interrupted)
+
+    def _tick(self, now: float) -> None:
+        """Between records: check the broker's health, refresh the display when it is due."""
+        if now < self.next_tick:
+            return
+        self.next_tick = now + _TICK
+        self._health()
+        if now >= self.next_refresh:
+            self.display.update(self.stats)
+            self.next_refresh = now + self.display.every
 
     def _flush(self) -> None:
         try:

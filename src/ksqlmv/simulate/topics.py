@@ -35,8 +35,10 @@ _TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
 
 @dataclass(frozen=True, slots=True)
 class SchemaVersion:
-    """One Avro value schema of a topic: the file, its exact text, and its field types."""
+    """One Avro value schema of a topic: its name in the scenario (`v2/orders-value.avsc`), the
+    file, its exact text, and its field types."""
 
+    name: str
     file: Path
     text: str
     schema: Mapping[str, Any]
@@ -138,7 +140,7 @@ def _schema(file: Any, schemas: Path, path: str) -> SchemaVersion:
         raise SpecError(f"{file} must be an Avro record", path)
     named: dict[str, TypeInfo] = {}
     fields = {raw["name"]: parse_type(raw["type"], named) for raw in schema["fields"]}
-    return SchemaVersion(location, text, schema, fields)
+    return SchemaVersion(file, location, text, schema, fields)
 
 
 def _after(raw: Any, version: int, path: str) -> Evolution:
