@@ -7,7 +7,7 @@ import pytest
 from ksqlmv.errors import ParseError
 from ksqlmv.sql import ast
 from ksqlmv.sql.parser import parse, parse_statement
-from ksqlmv.sql.variables import substitute_variables
+from ksqlmv.sql.variables import parse_with_variables, substitute_variables
 
 VARIABLES = {
     "stream": "orders",
@@ -78,3 +78,31 @@ def test_values_that_are_neither_literal_nor_name_are_refused(value: str) -> Non
 def test_an_undefined_variable_left_in_a_statement_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match=r"Variable \$\{missing\} is not defined"):
         parse("SELECT * FROM ${missing};")
+
+
+def test_scripts_apply_define_and_undefine_in_order() -> None:
+    script = (
+        "DEFINE topic = 'orders';\n"
+        "CREATE STREAM ${topic} WITH (kafka_topic='${topic}_v${version}');\n"
+        "UNDEFINE TOPIC;\n"
+        "DEFINE version = '3';\n"
+        "SELECT * FROM s WHERE v = ${version};"
+    )
+    given = {"version": "2"}
+    statements, variables = parse_with_variables(script, given)
+    assert [statement.text for statement in statements] == [
+        "DEFINE topic = 'orders';",
+        "CREATE STREAM orders WITH (kafka_topic='orders_v2');",
+        "UNDEFINE TOPIC;",
+        "DEFINE version = '3';",
+        "SELECT * FROM s WHERE v = 3;",
+    ]
+    assert variables == {"version": "3"}
+    assert given == {"version": "2"}
+    assert [(s.line, s.column) for s in statements] == [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1)]
+
+
+def test_script_errors_point_into_the_script() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_with_variables("SHOW STREAMS;\n  SELECT * FROM ${nope};", {})
+    assert (raised.value.line, raised.value.column) == (2, 17)

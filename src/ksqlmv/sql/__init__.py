@@ -4,6 +4,8 @@
 * `parse_statement(text)` -> one statement; `parse_expression(text)` -> one expression;
 * `format_sql(node)` -> KSQL text that parses back to an equal tree;
 * `substitute_variables(text, variables)` -> `text` with `${name}` references replaced;
+* `parse_with_variables(text, variables)` -> a script's statements, each substituted with the
+  variables its preceding DEFINE/UNDEFINE statements leave, and the variables at the end;
 * `split_statements(text)` -> statement texts with their positions, without parsing them.
 
 The syntax tree is made of the frozen dataclasses of `ksqlmv.sql.ast`, re-exported here; SQL
@@ -140,6 +142,7 @@ from ksqlmv.sql.parser import parse_expression as parse_expression
 from ksqlmv.sql.parser import parse_statement as parse_statement
 from ksqlmv.sql.splitter import SplitStatement as SplitStatement
 from ksqlmv.sql.splitter import split_statements as split_statements
+from ksqlmv.sql.variables import parse_with_variables as parse_with_variables
 from ksqlmv.sql.variables import substitute_variables as substitute_variables
 
 __all__ = [
@@ -264,6 +267,7 @@ __all__ = [
     "parse",
     "parse_expression",
     "parse_statement",
+    "parse_with_variables",
     "property_map",
     "split_statements",
     "substitute_variables",

@@ -14,7 +14,7 @@ The rules are ksqlDB's (0.14+):
 
 The caller keeps the variables: it applies `DEFINE`/`UNDEFINE` statements as it meets them (the
 server per request or session, the migrations tool per file), calling `substitute_variables` on
-each statement's text before parsing it.
+each statement's text before parsing it. `parse_with_variables` does exactly that for a script.
 
 >>> substitute_variables("CREATE STREAM ${name} WITH (kafka_topic='${name}_t', partitions=${n});",
 ...                      {"NAME": "orders", "n": "3"})
@@ -27,10 +27,13 @@ import re
 from collections.abc import Mapping
 
 from ksqlmv.errors import ParseError
+from ksqlmv.sql import ast
 from ksqlmv.sql.lexer import tokenize
+from ksqlmv.sql.parser import parse
+from ksqlmv.sql.splitter import split_statements
 from ksqlmv.sql.tokens import Token, TokenType
 
-__all__ = ["substitute_variables"]
+__all__ = ["parse_with_variables", "substitute_variables"]
 
 _IN_STRING = re.compile(r"(\$?)\$\{([^}]*)\}")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_@]*")
@@ -62,6 +65,36 @@ def substitute_variables(text: str, variables: Mapping[str, str]) -> str:
         position = token.end
     out.append(text[position:])
     return "".join(out)
+
+
+def parse_with_variables(
+    text: str, variables: Mapping[str, str], *, test_statements: bool = False
+) -> tuple[list[ast.Statement], dict[str, str]]:
+    """Parse a script statement by statement, each with the variables in force where it stands.
+
+    A DEFINE or UNDEFINE changes the variables for the statements after it, as in a ksqlDB
+    request or CLI session. Returns the statements (with `text` as substituted) and the variables
+    in force at the end; `variables` itself is not changed. Errors point into `text`.
+    """
+    current = dict(variables)
+    statements: list[ast.Statement] = []
+    for piece in split_statements(text):
+        # Padding keeps the positions the parser reports relative to the whole script.
+        padding = "\n" * (piece.line - 1) + " " * (piece.column - 1)
+        substituted = substitute_variables(padding + piece.text, current)
+        for statement in parse(substituted, test_statements=test_statements):
+            if isinstance(statement, ast.DefineVariable):
+                _forget(current, statement.name)
+                current[statement.name] = statement.value
+            elif isinstance(statement, ast.UndefineVariable):
+                _forget(current, statement.name)
+            statements.append(statement)
+    return statements, current
+
+
+def _forget(variables: dict[str, str], name: str) -> None:
+    for existing in [key for key in variables if key.upper() == name.upper()]:
+        del variables[existing]
 
 
 def _in_string(match: re.Match[str], values: Mapping[str, str]) -> str:
