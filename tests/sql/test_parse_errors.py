@@ -11,6 +11,8 @@ SYNTAX = "Syntax Error\n"
 
 # text, line, column, the message after `line L:C: `
 CASES = [
+    ("SELECT size FROM s;", 1, 8, SYNTAX + '"size" is a reserved keyword'),
+    ("SELECT a, window AS w FROM s;", 1, 11, SYNTAX + '"window" is a reserved keyword'),
     ("SELEC * FROM s;", 1, 1, SYNTAX + "Unknown statement 'SELEC'\nDid you mean 'SELECT'?"),
     ("RUN SCRIPT 'x.sql';", 1, 1, SYNTAX + "Unknown statement 'RUN'"),
     (

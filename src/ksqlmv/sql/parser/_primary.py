@@ -150,7 +150,10 @@ class PrimaryParser(TypeParser):
     def _parse_name_or_call(self) -> ast.Expression:
         token = self._token
         if not self._is_identifier(token):
-            if token.keyword is not None and self._peek().type in _AFTER_NAME:
+            following = self._peek()
+            if token.keyword is not None and (
+                following.type in _AFTER_NAME or following.keyword in ("FROM", "AS")
+            ):
                 self._fail("IDENTIFIER")
             raise self._no_viable()
         name = self._identifier()
