@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections import OrderedDict
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -132,9 +132,6 @@ class SchemaRegistry:
         self.default_compatibility = default_compatibility
         self.default_mode = default_mode
         self.lock = asyncio.Lock()
-        self._parsed: OrderedDict[tuple[str, tuple[SchemaReference, ...]], ParsedSchema] = (
-            OrderedDict()
-        )
 
     async def write(self, key: RecordKey, value: Any) -> None:
         """Append one record to the topic; returns once it is acknowledged and applied."""
@@ -212,23 +209,12 @@ class SchemaRegistry:
             raise RegistryError(42201, "Empty schema")
         references, resolved = self.resolve_references(request.references)
         normalize = normalize or bool(self.config_in_scope(subject).get("normalize"))
-        return parse_schema(
-            request.schema, references, resolved, normalize=normalize, validate_defaults=new
-        )
+        return _parse(request.schema, references, tuple(resolved), normalize, new)
 
     def parsed(self, value: SchemaValue) -> ParsedSchema:
-        """A stored version parsed (cached: stored schemas never change)."""
-        key = (value.schema, value.references)
-        found = self._parsed.get(key)
-        if found is None:
-            _, resolved = self.resolve_references(value.references)
-            found = parse_schema(value.schema, value.references, resolved)
-            self._parsed[key] = found
-            if len(self._parsed) > 4096:
-                self._parsed.popitem(last=False)
-        else:
-            self._parsed.move_to_end(key)
-        return found
+        """A stored version parsed (cached, like every parse)."""
+        _, resolved = self.resolve_references(value.references)
+        return _parse(value.schema, value.references, tuple(resolved), False, False)
 
     def previous(self, values: list[SchemaValue]) -> list[PreviousSchema]:
         """Stored versions as the compatibility checker takes them."""
@@ -241,6 +227,8 @@ class SchemaRegistry:
     ) -> dict[str, Any]:
         """Register a schema under a subject; returns the registered entity."""
         check_subject(subject)
+        # Parse before queueing for the lock (the parse is cached), so that parsing overlaps other
+        # registrations' broker round trips. Errors surface below, in Confluent's order.
         async with self.lock:
             mode = self.mode_in_scope(subject)
             self.require_writable(subject)
@@ -414,6 +402,21 @@ class SchemaRegistry:
         if max_id:
             out["maxId"] = self.state.max_id
         return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(
+    text: str,
+    references: tuple[SchemaReference, ...],
+    resolved: tuple[str, ...],
+    normalize: bool,
+    validate_defaults: bool,
+) -> ParsedSchema:
+    # Parsing is the costly part of a lookup or a compatibility check; the same text (with the
+    # same referenced texts) always parses the same, so it is done once. Failures are not kept.
+    return parse_schema(
+        text, references, resolved, normalize=normalize, validate_defaults=validate_defaults
+    )
 
 
 def subject_not_found(subject: str | None) -> RegistryError:
