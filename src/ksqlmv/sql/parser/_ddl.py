@@ -42,9 +42,12 @@ class DdlParser(QueryParser):
             return self._parse_create_type(start)
         source = self._match_keyword("SOURCE") is not None
         if not self._at_keyword("STREAM", "TABLE"):
-            self._fail("'STREAM'", "'TABLE'") if source or or_replace else self._fail(
-                "'STREAM'", "'TABLE'", "'TYPE'"
+            kinds = (
+                ("'STREAM'", "'TABLE'")
+                if source or or_replace
+                else ("'STREAM'", "'TABLE'", "'TYPE'")
             )
+            self._fail(*kinds)
         kind = self._advance().keyword
         if_not_exists = self._parse_if_not_exists()
         name = self._source_name()

@@ -133,9 +133,7 @@ class ExpressionParser(PrimaryParser):
             kind = ast.IsNotNull if negated else ast.IsNull
             return kind(value, line=start.line, column=start.column)
         if not self._at_keyword("DISTINCT"):
-            self._fail("'NULL'", "'DISTINCT'") if negated else self._fail(
-                "'NOT'", "'NULL'", "'DISTINCT'"
-            )
+            self._fail(*(() if negated else ("'NOT'",)), "'NULL'", "'DISTINCT'")
         self._advance()
         self._expect_keyword("FROM")
         right = self._parse_value()

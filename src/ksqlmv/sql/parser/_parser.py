@@ -42,8 +42,11 @@ class Parser(AdminParser):
         end = self._tokens[self._pos - 1].end
         if self._at(TokenType.SEMICOLON):
             end = self._advance().end
-        elif terminated or not self._at(TokenType.EOF):
-            self._fail("';'") if self._at(TokenType.EOF) else self._raise_no_viable()
+        elif self._at(TokenType.EOF):
+            if terminated:
+                self._fail("';'")
+        else:
+            self._raise_no_viable()
         self._attach_text(statement, start, end)
         return statement
 

@@ -150,9 +150,9 @@ class PrimaryParser(TypeParser):
     def _parse_name_or_call(self) -> ast.Expression:
         token = self._token
         if not self._is_identifier(token):
-            following = self._peek()
+            after = self._peek()
             if token.keyword is not None and (
-                following.type in _AFTER_NAME or following.keyword in ("FROM", "AS")
+                after.type in _AFTER_NAME or after.keyword in ("FROM", "AS")
             ):
                 self._fail("IDENTIFIER")
             raise self._no_viable()
