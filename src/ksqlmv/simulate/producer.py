@@ -101,10 +101,10 @@ def run(
     _check_kafka(admin, settings, check)
     for warning in create_topics(admin, scenario, check):
         display.message(warning)
-    registry = _registry(settings, check)
-    ids = register_schemas(registry, scenario, settings.schema_registry_url)
-    session = _Session(scenario, settings, options, display, registry, ids, logger)
-    return session.produce(simulation, stop or Stop())
+    with _registry(settings, check) as registry:
+        ids = register_schemas(registry, scenario, settings.schema_registry_url)
+        session = _Session(scenario, settings, options, display, registry, ids, logger)
+        return session.produce(simulation, stop or Stop())
 
 
 def _kafka_logger(display: Display) -> logging.Logger:
@@ -203,7 +203,11 @@ def _registry(settings: Settings, timeout: float) -> SchemaRegistryClient:
         "retries.max.wait.ms": 500,
     }
     registry = SchemaRegistryClient(config)
-    _registry_call(registry, settings.schema_registry_url, "", lambda: registry.get_subjects())
+    try:
+        _registry_call(registry, settings.schema_registry_url, "", lambda: registry.get_subjects())
+    except KsqlmvError:
+        registry.close()
+        raise
     return registry
 
 
@@ -371,7 +375,7 @@ class _Session:
         began = time.monotonic()
         deadline = began + options.duration if options.duration is not None else float("inf")
         start_ms, pacing = options.start_ms, options.pacing
-        sent, interrupted = 0, False
+        sent, interrupted, failed = 0, False, True
         try:
             for event in simulation:
                 if sent == limit:
@@ -415,12 +419,14 @@ class _Session:
                     self._tick(now)
                     if now >= deadline:
                         break
+            failed = False
         except KeyboardInterrupt:
-            interrupted = True
+            interrupted, failed = True, False
         except SpecError as error:  # a scenario function failed mid-run
             raise self.scenario.error([error]) from None
         finally:
-            self._flush()
+            # After a failure, the error matters more than the records still in flight.
+            self._flush(1.0 if failed else options.timeout + 1.0)
             self.display.close()
         return stats.summary(self.scenario.name, options.seed, interrupted)
 
@@ -434,9 +440,9 @@ class _Session:
             self.display.update(self.stats)
             self.next_refresh = now + self.display.every
 
-    def _flush(self) -> None:
+    def _flush(self, timeout: float) -> None:
         try:
-            left = self.producer.flush(self.options.timeout + 1.0)
+            left = self.producer.flush(timeout)
         except KeyboardInterrupt:
             left = len(self.producer)
         if left:
