@@ -50,7 +50,7 @@ class Expression(Node):
 
 @dataclass(frozen=True, slots=True)
 class Statement(Node):
-    """Base of every statement. `text` is the statement as written, `;` excluded."""
+    """Base of every statement. `text` is the statement as written, through its `;` if any."""
 
     text: str = field(default="", compare=False, kw_only=True, repr=False)
 
