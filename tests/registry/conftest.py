@@ -51,7 +51,7 @@ def wait_for_port(port: int, process: subprocess.Popen[Any], timeout: float = 15
 
 @dataclass
 class Broker:
-    """A running broker process; `restart()` stops it and starts it again on the same port."""
+    """A broker process started for the tests."""
 
     name: str
     port: int
@@ -76,10 +76,6 @@ class Broker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
 
 
 def _tansu(port: int) -> list[str] | None:
@@ -141,14 +137,32 @@ def default_broker_name() -> str:
     return "embedded" if importlib.util.find_spec("ksqlmv.broker.__main__") else "tansu"
 
 
+@dataclass(frozen=True)
+class SharedBroker:
+    """A broker someone else runs: only its name and address."""
+
+    name: str
+    bootstrap_servers: str
+
+
 @pytest.fixture(scope="session")
-def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
-    """The suite's broker, shared by every registry test (each registry gets its own topic)."""
-    yield from _start_broker(default_broker_name(), tmp_path_factory)
+def broker(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Broker | SharedBroker]:
+    """The suite's broker, shared by every registry test (each registry gets its own topic):
+    the session's embedded broker from `ksqlmv.local`'s fixtures, or a Tansu of our own."""
+    name = default_broker_name()
+    if name == "embedded" and _embedded(0, Path(".")) is not None:
+        stack = request.getfixturevalue("embedded_broker")
+        yield SharedBroker("embedded", stack.bootstrap_servers)
+    else:
+        yield from _start_broker(name, tmp_path_factory)
 
 
 @pytest.fixture(params=["embedded", "tansu"])
-def any_broker(request: pytest.FixtureRequest, broker: Broker) -> Iterator[Broker]:
+def any_broker(
+    request: pytest.FixtureRequest, broker: Broker | SharedBroker
+) -> Iterator[Broker | SharedBroker]:
     """Each available broker in turn; the default one is shared, the other started here."""
     name: str = request.param
     if name == broker.name:
@@ -219,7 +233,7 @@ StartRegistry = Callable[..., RunningRegistry]
 
 
 @pytest.fixture
-def start_registry(broker: Broker) -> Iterator[StartRegistry]:
+def start_registry(broker: Broker | SharedBroker) -> Iterator[StartRegistry]:
     """`start_registry(topic=None, auth=None, bootstrap_servers=None)`: a fresh registry on its
     own topic (so tests never see each other's schemas); all are closed after the test."""
     started: list[RunningRegistry] = []
@@ -243,7 +257,7 @@ def start_registry(broker: Broker) -> Iterator[StartRegistry]:
 
 
 @pytest.fixture(scope="module")
-def registry(broker: Broker) -> Iterator[RunningRegistry]:
+def registry(broker: Broker | SharedBroker) -> Iterator[RunningRegistry]:
     """One registry shared by a test module: tests use subjects of their own."""
     running = RunningRegistry(broker.bootstrap_servers, f"_schemas_{uuid.uuid4().hex[:12]}")
     running.start()
@@ -272,9 +286,3 @@ def sr_client() -> Iterator[Callable[..., Any]]:
     yield make
     for client in clients:
         client.close()
-
-
-@pytest.fixture
-def private_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
-    """A broker of this test's own (the default kind), free to be stopped and restarted."""
-    yield from _start_broker(default_broker_name(), tmp_path_factory)

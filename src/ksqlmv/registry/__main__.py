@@ -25,6 +25,7 @@ import click
 from ksqlmv.config import Settings
 from ksqlmv.errors import KsqlmvError
 from ksqlmv.http import parse_credentials
+from ksqlmv.local.contract import announce
 from ksqlmv.registry.server import RegistryServer
 
 __all__ = ["main"]
@@ -32,8 +33,7 @@ __all__ = ["main"]
 
 async def _serve(server: RegistryServer) -> None:
     await server.start()
-    click.echo(f"ksqlmv registry listening on {server.host}:{server.port}")
-    sys.stdout.flush()
+    announce("ksqlmv registry", server.host, server.port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any
 
 from ksqlmv.config import BasicAuth
-from ksqlmv.errors import ConfigError
+from ksqlmv.errors import ConfigError, PortInUseError
 from ksqlmv.http import App, BasicAuthGuard, HttpServer
 from ksqlmv.registry.api import RegistryApi, render_error
 from ksqlmv.registry.kafka_store import KafkaStore
@@ -70,9 +70,7 @@ class RegistryServer:
         except OSError as error:
             await self.store.close()
             if error.errno == errno.EADDRINUSE:
-                raise ConfigError(
-                    f"port {self.requested_port} is already in use; choose another with --port"
-                ) from None
+                raise PortInUseError(self.requested_port, "--port") from None
             raise ConfigError(
                 f"cannot listen on {self.host}:{self.requested_port}: {error}"
             ) from None
