@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ksqlmv.migrations.lock import LOCK_KEY, LockEvent, LockKind, holder_after
@@ -76,9 +78,9 @@ def test_every_prefix_has_at_most_one_holder_and_a_grant_is_never_shared() -> No
 
 
 def test_events_round_trip_through_stream_rows() -> None:
-    event = breaks("repairer", "victim", 1234)
+    event = replace(breaks("repairer", "victim", 1234), event_id="e1")
     row = event.row()
-    assert row["VERSION_KEY"] == LOCK_KEY
+    assert row["VERSION_KEY"] == LOCK_KEY and row["VERSION"] == "e1"
     assert row["STATE"] == "BREAK" and row["PREVIOUS"] == "victim"
     assert row["STARTED_ON"] == "1234" and row["COMPLETED_ON"] == str(1234 + LEASE)
     assert LockEvent.from_row({k.lower(): v for k, v in row.items()}) == event

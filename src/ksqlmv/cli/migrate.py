@@ -448,11 +448,13 @@ def rollback(
     with _session(_options(ctx, given)) as (migrator, out):
         result = migrator.rollback(to, defines=variables, dry_run=dry_run)
         shown = "<none>" if result.current is None else result.current
-        text = (
-            f"Rolled back {len(result.rolled_back)} version(s); current version {shown}."
-            if result.rolled_back
-            else "Nothing to roll back."
-        )
+        count = len(result.rolled_back)
+        if not count:
+            text = "Nothing to roll back."
+        elif dry_run:
+            text = f"Dry run complete: {count} version(s) would be rolled back to version {shown}."
+        else:
+            text = f"Rolled back {count} version(s); current version {shown}."
         out.result(
             text,
             {

@@ -6,9 +6,9 @@ already offer. ksql-migrations never reads that key (it reads `CURRENT` and nume
 the two tools still share the metadata.
 
 Each lock event is one row of the stream: `STATE` is ACQUIRE, RENEW, RELEASE or BREAK, `CHECKSUM`
-holds the claimant's random token, `NAME` says who (command, user, host, pid), `STARTED_ON` is the
-event time and `COMPLETED_ON` the lease's end, both epoch milliseconds; BREAK names the broken
-token in `PREVIOUS`.
+holds the claimant's random token, `VERSION` a random id of the event itself, `NAME` says who
+(command, user, host, pid), `STARTED_ON` is the event time and `COMPLETED_ON` the lease's end,
+both epoch milliseconds; BREAK names the broken token in `PREVIOUS`.
 
 The stream has one partition, so every reader sees the same events in the same order, and the
 holder is a pure function of that order (`holder_after`): an ACQUIRE is granted when nobody holds
@@ -75,12 +75,14 @@ class LockEvent:
     expires_ms: int
     target: str = NONE_VERSION
     """For BREAK: the token whose lock is broken."""
+    event_id: str = ""
+    """Unique per event, so a reader can stop at exactly this one (kept in `VERSION`)."""
 
     def row(self) -> dict[str, str]:
         """The stream row that records this event."""
         values = (
             LOCK_KEY,
-            "0",
+            self.event_id or "0",
             self.owner,
             self.kind.value,
             self.token,
@@ -102,6 +104,7 @@ class LockEvent:
             int(values["STARTED_ON"]),
             int(values["COMPLETED_ON"]),
             values.get("PREVIOUS", NONE_VERSION),
+            values.get("VERSION", ""),
         )
 
     def describe(self) -> str:
@@ -232,7 +235,13 @@ class ServerLock:
     ) -> LockEvent:
         now = int(self.clock() * 1000)
         event = LockEvent(
-            kind, token or self.token, self.owner, now, now + int(self.lease * 1000), target
+            kind,
+            token or self.token,
+            self.owner,
+            now,
+            now + int(self.lease * 1000),
+            target,
+            uuid.uuid4().hex,
         )
         insert_rows(self.client, self.stream, [event.row()])
         return event
@@ -252,7 +261,7 @@ class ServerLock:
                 for row in query:
                     event = LockEvent.from_row(row.as_dict())
                     events.append(event)
-                    if event.token == marker.token and event.kind is marker.kind:
+                    if event.event_id == marker.event_id:
                         return events
             finally:
                 timer.cancel()

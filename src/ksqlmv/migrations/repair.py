@@ -70,8 +70,6 @@ def repair(
                 actions.append(f"version {current.version}: its row now matches CURRENT")
         if realign_checksums:
             actions.extend(_realign(migrator, files))
-    for action in actions:
-        migrator.emit(Event(EventKind.NOTE, action))
     return actions
 
 

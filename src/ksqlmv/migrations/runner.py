@@ -261,13 +261,16 @@ class Migrator:
         self, migration: MigrationFile, record: MigrationRecord, reason: str, cause: Exception
     ) -> None:
         self.emit(_about(migration, EventKind.MIGRATION_FAILED, str(cause)))
+        reason = " ".join(line.strip() for line in reason.splitlines())  # one line in `info`
         # If the server went away, the version stays RUNNING, which `repair` handles.
         with contextlib.suppress(ServiceUnavailableError):
             self.store.write(record.moved_to(MigrationState.ERROR, now_millis(), reason))
 
-    def _dry_run(self, migration: MigrationFile, variables: Mapping[str, str]) -> None:
+    def _dry_run(
+        self, migration: MigrationFile, variables: Mapping[str, str], verb: str = "apply"
+    ) -> None:
         self.emit(
-            _about(migration, EventKind.MIGRATION_STARTED, f"would apply {migration.file_name}")
+            _about(migration, EventKind.MIGRATION_STARTED, f"would {verb} {migration.file_name}")
         )
         for statement in prepare_file(migration.path, migration.read_text(), variables):
             kind = EventKind.STATEMENT_PLANNED if statement.sent else EventKind.STATEMENT_KEPT
@@ -303,8 +306,9 @@ class Migrator:
             for record in chain:
                 down = files.down_for(record.version)
                 assert down is not None
-                self._dry_run(down, variables)
-            return RollbackResult(tuple(r.version for r in chain), history.latest_migrated(), True)
+                self._dry_run(down, variables, "roll back with")
+            would_be = chain[-1].previous_version if chain else history.latest_migrated()
+            return RollbackResult(tuple(r.version for r in chain), would_be, dry_run=True)
         with self.lock("rollback").hold(self.lock_timeout) as lock:
             self.emit(Event(EventKind.LOCK_ACQUIRED, lock.owner))
             history = self.checked_history(files)
