@@ -7,6 +7,7 @@ import contextlib
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -16,9 +17,9 @@ from ksqlmv.http import App, HttpServer, Limits
 class ThreadedServer:
     """An `HttpServer` serving `app` from a thread, so tests can use blocking clients."""
 
-    def __init__(self, app: App, limits: Limits | None = None) -> None:
+    def __init__(self, app: App, limits: Limits | None = None, **options: Any) -> None:
         self.loop = asyncio.new_event_loop()
-        self.server = HttpServer(app, port=0, limits=limits)
+        self.server = HttpServer(app, port=0, limits=limits, **options)
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self._raw: list[RawClient] = []
 
@@ -116,10 +117,11 @@ class RawClient:
 
 @pytest.fixture
 def serve() -> Iterator[Callable[..., ThreadedServer]]:
-    """`serve(app, limits=None)` starts a server; every one started is stopped after the test."""
+    """`serve(app, limits=None, **options)` starts a server (options go to `HttpServer`); every
+    one started is stopped after the test."""
     with contextlib.ExitStack() as stack:
 
-        def start(app: App, limits: Limits | None = None) -> ThreadedServer:
-            return stack.enter_context(ThreadedServer(app, limits))
+        def start(app: App, limits: Limits | None = None, **options: Any) -> ThreadedServer:
+            return stack.enter_context(ThreadedServer(app, limits, **options))
 
         yield start
