@@ -142,3 +142,33 @@ def test_serializer_reuses_the_id_of_an_identical_schema_in_another_subject(
         order(), SerializationContext(second, MessageField.VALUE)
     )
     assert a[:5] == b[:5]
+
+
+ADDRESS = json.dumps(
+    {"type": "record", "name": "Address", "namespace": "io.shop",
+     "fields": [{"name": "city", "type": "string"}]}
+)  # fmt: skip
+CUSTOMER = json.dumps(
+    {"type": "record", "name": "Customer", "namespace": "io.shop",
+     "fields": [{"name": "id", "type": "string"}, {"name": "home", "type": "io.shop.Address"}]}
+)  # fmt: skip
+
+
+def test_schema_references_through_the_serdes(registry: Any, sr_client: Any) -> None:
+    from confluent_kafka.schema_registry import SchemaReference
+
+    client = sr_client(registry.url)
+    topic = f"customers-{uuid.uuid4().hex[:8]}"
+    address_subject = f"{topic}-address"
+    client.register_schema(address_subject, Schema(ADDRESS, "AVRO"))
+    customer = Schema(CUSTOMER, "AVRO", [SchemaReference("io.shop.Address", address_subject, 1)])
+    context = SerializationContext(topic, MessageField.VALUE)
+    value = {"id": "C1", "home": {"city": "Lyon"}}
+    payload = AvroSerializer(client, customer)(value, context)
+    # A fresh client knows nothing: it fetches the schema by id, then the reference it names.
+    reader = AvroDeserializer(sr_client(registry.url))
+    assert reader(payload, context) == value
+    registered = client.get_latest_version(f"{topic}-value")
+    assert [(r.name, r.subject, r.version) for r in registered.schema.references] == [
+        ("io.shop.Address", address_subject, 1)
+    ]
