@@ -38,7 +38,7 @@ DEFAULT_PROPERTIES: dict[str, Any] = {
     "ksql.service.id": "default_",
     "ksql.persistence.default.format.key": "KAFKA",
     "ksql.persistence.default.format.value": None,
-    "ksql.persistence.wrap.single.values": True,
+    "ksql.persistence.wrap.single.values": None,
     "ksql.output.topic.name.prefix": "",
     "auto.offset.reset": "latest",
 }

@@ -77,7 +77,8 @@ class Scope:
 
     def resolve(self, ref: e.ColumnRef, clause: str) -> ScopeColumn:
         """The column `ref` names, or AnalysisError with ksqlDB's wording."""
-        prefix = f"{clause} column" if clause else "Column"
+        where = f"Line: {ref.line}, Col: {ref.column}: " if ref.line else ""
+        prefix = where + (f"{clause} column" if clause else "Column")
         if ref.source is not None:
             columns = self.sources.get(ref.source)
             if columns is None:
@@ -93,7 +94,6 @@ class Scope:
             return matches[0][1]
         if len(matches) > 1:
             options = sorted(f"{alias}.{ref.name}" for alias, _ in matches)
-            where = f"Line: {ref.line}, Col: {ref.column}: " if ref.line else ""
             raise AnalysisError(
                 f"{where}Column '{ref.name}' is ambiguous. Could be {_or_join(options)}."
             )
@@ -169,8 +169,17 @@ class Binder:
         return result
 
     def text(self, node: Expression) -> str:
-        """How ksqlDB prints `node`."""
-        return expression_text(node)
+        """How ksqlDB prints `node`: column references by the row column they read."""
+        return expression_text(node, columns=self._column_text)
+
+    def _column_text(self, ref: e.ColumnRef) -> str | None:
+        substitute = self.substitutions.get(ref)
+        if substitute is not None:
+            return substitute.text
+        try:
+            return self.scope.resolve(ref, self.clause).row_name
+        except AnalysisError:
+            return None
 
     # -- literals --------------------------------------------------------------------------
 

@@ -33,8 +33,12 @@ __all__ = ["coerce_list", "common_type", "string_number_type"]
 
 _INT_RANGE = (-(2**31), 2**31 - 1)
 _BIGINT_RANGE = (-(2**63), 2**63 - 1)
-_TRUE = frozenset({"true", "t", "yes", "y", "1"})
-_FALSE = frozenset({"false", "f", "no", "n", "0"})
+
+
+def _boolean_text(text: str) -> bool:
+    """ksqlDB's exact boolean parse: a prefix of true, yes, false or no."""
+    lower = text.lower()
+    return bool(lower) and any(word.startswith(lower) for word in ("true", "yes", "false", "no"))
 
 
 def string_number_type(text: str) -> SqlType:
@@ -125,7 +129,7 @@ def common_type(items: list[b.Bound]) -> SqlType | None:
                 result = DOUBLE if DOUBLE in (source, result) else wider_number(source, result)
                 continue
             if result.base is BaseType.BOOLEAN:
-                if text.strip().lower() not in _TRUE | _FALSE:
+                if not _boolean_text(text):
                     raise AnalysisError(f'invalid input syntax for type BOOLEAN: "{text}".')
                 continue
         common = _can_coerce(item.type, result, is_literal) or _can_coerce(

@@ -17,9 +17,17 @@ from ksqlmv.sql.ast.base import Expression, Node
 __all__ = ["expression_text"]
 
 
-def expression_text(node: Node, qualify: str | None = None) -> str:
-    """`node` as ksqlDB prints it; unqualified columns get `qualify.` in front when given."""
-    return _Formatter(qualify).text(node)
+def expression_text(
+    node: Node,
+    qualify: str | None = None,
+    columns: Callable[[e.ColumnRef], str | None] | None = None,
+) -> str:
+    """`node` as ksqlDB prints it.
+
+    Unqualified columns get `qualify.` in front when given; `columns` may name a column reference
+    instead (as ksqlDB prints references once it has rewritten them against a row).
+    """
+    return _Formatter(qualify, columns).text(node)
 
 
 _COMPARISON_TEXT = {
@@ -29,8 +37,11 @@ _COMPARISON_TEXT = {
 
 
 class _Formatter:
-    def __init__(self, qualify: str | None) -> None:
+    def __init__(
+        self, qualify: str | None, columns: Callable[[e.ColumnRef], str | None] | None
+    ) -> None:
         self.qualify = qualify
+        self.columns = columns
         self.table: dict[type, Callable[[Node], str]] = {
             e.NullLiteral: lambda n: "null",
             e.BooleanLiteral: lambda n: "true" if n.value else "false",  # type: ignore[attr-defined]
@@ -56,6 +67,10 @@ class _Formatter:
         return ", ".join(self.text(n) for n in nodes)
 
     def _ColumnRef(self, n: e.ColumnRef) -> str:
+        if self.columns is not None:
+            named = self.columns(n)
+            if named is not None:
+                return named
         source = n.source or self.qualify
         return f"{source}.{n.name}" if source else n.name
 

@@ -118,7 +118,7 @@ def build_value_format(
     info: FormatInfo, schema: LogicalSchema, props: WithProperties, config: dict[str, Any]
 ) -> ValueFormat:
     """The value format, with WRAP_SINGLE_VALUE or `ksql.persistence.wrap.single.values`."""
-    default = config.get("ksql.persistence.wrap.single.values", True)
+    default = config.get("ksql.persistence.wrap.single.values")
     default_wrap = None if default is None else str(default).lower() == "true"
     try:
         features = value_features(

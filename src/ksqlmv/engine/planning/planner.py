@@ -69,9 +69,15 @@ class Stage:
     key_kind: str
     key_texts: list[str]
     owner: Callable[[str], str | None]
-    star: list[tuple[str, list[str]]]
+    star: list[tuple[str, list[tuple[str, str, str | None]]]]
     selects: dict[Expression, b.Bound] = field(default_factory=dict)
     aggregated: bool = False
+    key_joiner: str = "and"
+    synthetic_key: bool = False
+    equivalent: frozenset[str] = frozenset()
+    viable: tuple[tuple[str, str], ...] = ()
+    is_join: bool = False
+    left_table_keys: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_table(self) -> bool:
@@ -85,6 +91,7 @@ class QueryPlanner:
     def __init__(self, ctx: PlanContext) -> None:
         self.ctx = ctx
         self.types = ctx.catalog.types
+        self.selected_columns: set[tuple[str, str]] = set()
 
     # -- entry -------------------------------------------------------------------------
 
@@ -93,31 +100,65 @@ class QueryPlanner:
         from ksqlmv.engine.planning.aggregation import plan_aggregation, uses_aggregates
         from ksqlmv.engine.planning.joins import plan_from
 
+        self.selected_columns = self._selected_columns(query)
         stage, sources = plan_from(self, query.from_)
         if query.window is not None and query.group_by is None:
             raise AnalysisError("WINDOW clause requires a GROUP BY clause.")
         items = self.name_select(query.select, stage, sources)
-        self.check_reserved(items)
+        self.check_reserved([i for i in items if i[0] != STAR])
         if query.where is not None:
             stage = self.plan_where(stage, query.where)
-        aggregate = query.group_by is not None or uses_aggregates(self, items, query.having)
-        if self._has_table_functions(items):
+        aggregate = query.group_by is not None or uses_aggregates(
+            self, [i for i in items if i[0] != STAR], query.having
+        )
+        if self._has_table_functions([i for i in items if i[0] != STAR]):
             if aggregate:
                 raise AnalysisError("Table functions cannot be used with aggregations.")
             if stage.is_table:
                 raise AnalysisError("Table source is not supported with table functions")
+            items = self.expand_stars(stage, items)
             stage, items = self.plan_table_functions(stage, items)
         if query.emit is q.OutputRefinement.FINAL and query.window is None:
             raise AnalysisError("EMIT FINAL is only supported for windowed aggregations.")
         if aggregate:
             if query.partition_by is not None:
                 raise AnalysisError("PARTITION BY and GROUP BY in the same query is not allowed")
+            items = self.expand_stars(stage, items)
             stage = plan_aggregation(self, stage, query, items)
         elif query.partition_by is not None:
             stage = self.plan_partition_by(stage, query.partition_by)
+        items = self.expand_stars(stage, items)
         return self.plan_projection(stage, items, sources)
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _selected_columns(self, query: q.Query) -> set[tuple[str, str]]:
+        """(alias, column) of every source column the SELECT list names directly or by `*`."""
+        relations: list[q.AliasedRelation] = []
+        if isinstance(query.from_, q.AliasedRelation):
+            relations = [query.from_]
+        elif isinstance(query.from_, q.Join):
+            relations = [query.from_.left] + [r.relation for r in query.from_.rights]
+        columns: dict[str, set[str]] = {}
+        for relation in relations:
+            source = self.ctx.catalog.source(relation.name)
+            if source is not None:
+                columns[relation.alias] = {c.name for c in source.schema.columns}
+        found: set[tuple[str, str]] = set()
+        for item in query.select:
+            if isinstance(item, q.AllColumns):
+                for alias, names in columns.items():
+                    if item.source in (None, alias):
+                        found.update((alias, n) for n in names)
+            elif isinstance(item, q.SingleColumn) and isinstance(item.expression, e.ColumnRef):
+                ref = item.expression
+                if ref.source is not None:
+                    found.add((ref.source, ref.name))
+                else:
+                    owners = [a for a, names in columns.items() if ref.name in names]
+                    if len(owners) == 1:
+                        found.add((owners[0], ref.name))
+        return found
 
     def binder(self, stage: Stage, clause: str, **kwargs: object) -> Binder:
         """A binder over `stage`'s scope."""
@@ -136,10 +177,11 @@ class QueryPlanner:
         node = SourceNode(self.ctx.node_id("Source"), schema, source, alias)
         columns = {name: ScopeColumn(name, t, alias) for name, t in row}
         key_names = [c.name for c in source.schema.key]
-        star = [c.name for c in source.schema.key]
+        names = [c.name for c in source.schema.key]
         if source.windowed:
-            star += list(WINDOW_BOUNDS)
-        star += [c.name for c in source.schema.value] + [c.name for c in source.schema.headers]
+            names += list(WINDOW_BOUNDS)
+        names += [c.name for c in source.schema.value] + [c.name for c in source.schema.headers]
+        star = [(name, name, alias) for name in names]
         return Stage(
             node=node,
             scope=Scope({alias: columns}),
@@ -158,7 +200,7 @@ class QueryPlanner:
         """(name, expression, aliased) per select item, `*` expanded, names generated."""
         generator = AliasGenerator(c.name for source in sources for c in source.schema.columns)
         counts: dict[str, int] = {}
-        for _, columns in stage.star:
+        for columns in stage.scope.sources.values():
             for name in columns:
                 counts[name] = counts.get(name, 0) + 1
         items: list[tuple[str, Expression, bool]] = []
@@ -169,30 +211,37 @@ class QueryPlanner:
                     items.append((item.alias, expression, True))
                 elif isinstance(expression, e.ColumnRef):
                     name = expression.name
-                    if expression.source and counts.get(name, 0) > 1 and len(stage.star) > 1:
+                    if expression.source and counts.get(name, 0) > 1:
                         name = f"{expression.source}_{name}"
                     items.append((name, expression, False))
                 else:
                     items.append((generator.alias_for(expression), expression, False))
             elif isinstance(item, q.AllColumns):
-                items.extend(self._star(stage, item.source))
+                items.append((STAR, e.ColumnRef("*", item.source), False))
             elif isinstance(item, q.StructAll):
                 items.extend(self._struct_all(stage, item))
         return items
 
-    def _star(self, stage: Stage, source: str | None) -> list[tuple[str, Expression, bool]]:
+    def expand_stars(
+        self, stage: Stage, items: list[tuple[str, Expression, bool]]
+    ) -> list[tuple[str, Expression, bool]]:
+        """`items` with each `*` replaced by the columns the stage offers, keys first."""
         out: list[tuple[str, Expression, bool]] = []
-        multiple = len(stage.star) > 1
-        found = False
-        for alias, columns in stage.star:
-            if source is not None and alias != source:
+        for name, expression, aliased in items:
+            if name != STAR:
+                out.append((name, expression, aliased))
                 continue
-            found = True
-            for name in columns:
-                label = f"{alias}_{name}" if multiple else name
-                out.append((label, e.ColumnRef(name, alias), False))
-        if not found:
-            raise AnalysisError(f"'{source}' is not a valid stream/table name or alias.")
+            assert isinstance(expression, e.ColumnRef)
+            source = expression.source
+            found = False
+            for alias, columns in stage.star:
+                if source is not None and alias != source:
+                    continue
+                found = True
+                for label, column, owner in columns:
+                    out.append((label, e.ColumnRef(column, owner), False))
+            if not found:
+                raise AnalysisError(f"'{source}' is not a valid stream/table name or alias.")
         return out
 
     def _struct_all(self, stage: Stage, item: q.StructAll) -> list[tuple[str, Expression, bool]]:
@@ -236,7 +285,7 @@ class QueryPlanner:
             predicate = binder.bind(self.normalize(stage, condition))
         except AnalysisError as error:
             message = str(error)
-            if message.startswith("operator does not exist"):
+            if message.startswith(("operator does not exist", "invalid input syntax")):
                 raise AnalysisError(f"Invalid Predicate: {message}") from None
             if "cannot be resolved" in message or "is ambiguous" in message:
                 raise
@@ -344,14 +393,33 @@ class QueryPlanner:
             selects[expression] = b.ColumnValue(key.type, key.text, name)
         schema = NodeSchema(tuple(key_columns), tuple(row), None, False)
         node = RekeyNode(self.ctx.node_id("PartitionBy"), schema, stage.node, tuple(keys))
+        scope = Scope(dict(stage.scope.sources), dict(stage.scope.extra))
+        for column in key_columns:
+            if all(column.name not in cols for cols in scope.sources.values()):
+                scope.extra[column.name] = ScopeColumn(column.name, column.type, None)
         return replace(
             stage,
             node=node,
+            scope=scope,
+            star=self.rekeyed_star(stage, names, row),
             key_names=names,
             key_kind="partitioning expression",
             key_texts=[expression_text(x) for x in normalized],
             selects=selects,
         )
+
+    def rekeyed_star(
+        self, stage: Stage, keys: list[str], row: list[tuple[str, object]]
+    ) -> list[tuple[str, list[tuple[str, str, str | None]]]]:
+        """`*` after a re-keying: the new key columns, then the other columns in row order."""
+        entries = [entry for _, columns in stage.star for entry in columns]
+        by_name = {column: (label, column, owner) for label, column, owner in entries}
+        first = [by_name.get(k, (k, k, None)) for k in keys]
+        rest = [by_name[name] for name, _ in row if name in by_name and name not in keys]
+        if len(stage.star) <= 1:
+            alias = stage.star[0][0] if stage.star else ""
+            return [(alias, first + rest)]
+        return [(alias, [e for e in cols if e[1] not in keys]) for alias, cols in stage.star]
 
     # -- final projection ------------------------------------------------------------------
 
@@ -415,7 +483,7 @@ class QueryPlanner:
             schema,
             stage.node,
             tuple(values),
-            tuple(key_exprs),
+            None,
         )
         return PlannedQuery(
             root=node,
@@ -441,13 +509,39 @@ class QueryPlanner:
         missing = [i for i in range(len(stage.key_names)) if i not in keys]
         if not missing:
             return
+        if stage.left_table_keys:
+            names = [f"`{name}`" for _, name in stage.left_table_keys]
+            alias = stage.left_table_keys[0][0]
+            word = "column" if len(names) == 1 else "columns"
+            raise AnalysisError(
+                f"Primary key {word} missing in projection. For foreign-key table-table joins, "
+                f"the projection must include all primary key columns from the left input table "
+                f"(`{alias}`). Missing {word}: {', '.join(names)}."
+            )
         texts = stage.key_texts
         plural = len(texts) > 1
         kind = stage.key_kind + ("s" if plural else "")
+        if stage.key_joiner == "or":
+            listed = _or_join(texts)
+            example = texts[0] if texts else ""
+            suffix = ""
+        else:
+            listed = _and_join(texts)
+            example = ", ".join(texts)
+            suffix = "s" if plural else ""
+        extra = ""
+        extra_intro = ""
+        if stage.synthetic_key:
+            extra_intro = "See https://cnfl.io/2LV7ouS."
+            extra = (
+                f"\n{texts[0]} was added as a synthetic key column because the join criteria did "
+                "not match any source column. This expression must be included in the projection "
+                "and may be aliased. "
+            )
         raise AnalysisError(
-            f"Key{'s' if plural else ''} missing from projection (ie, SELECT). \n"
+            f"Key{suffix} missing from projection (ie, SELECT). {extra_intro}\n"
             f"The query used to build `{self.ctx.sink}` must include the {kind} "
-            f"{_and_join(texts)} in its projection (eg, SELECT {', '.join(texts)}...)."
+            f"{listed} in its projection (eg, SELECT {example}...).{extra}"
         )
 
     @staticmethod
@@ -459,10 +553,20 @@ class QueryPlanner:
             seen.add(name)
 
 
+def _or_join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
 def _and_join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+STAR = "\x00*"
+"""Marks a `*` select item until the stage it expands over is known."""
 
 
 def _no_aggregate(call: e.FunctionCall) -> b.Bound:

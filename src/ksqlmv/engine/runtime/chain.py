@@ -23,6 +23,7 @@ from ksqlmv.engine.planning.nodes import (
 )
 from ksqlmv.engine.runtime.aggregate import RETRACT
 from ksqlmv.engine.runtime.base import Emit, QueryContext
+from ksqlmv.engine.runtime.stores import freeze
 
 __all__ = ["compile_chain", "is_stateless"]
 
@@ -57,6 +58,7 @@ def compile_chain(
     """One function that runs `nodes` (in data-flow order) and calls `emit` with the result."""
     builder = builder or CodeBuilder(ctx.report)
     builder.namespace["_RETRACT"] = RETRACT
+    builder.namespace["_freeze"] = freeze
     emit_name = builder.ref(emit, "emit")
     writer = _Writer()
     writer.line(0, "def _chain(key, row, ts, window, headers, old):")
@@ -133,27 +135,32 @@ def _filter(
     keep = writer.fresh("_keep")
     stop = "continue" if in_loop else "return"
     code = compiler.expr(node.predicate)
-    if is_table:
-        writer.line(indent, f"if {row_var} is not None:")
-        indent += 1
-    _guarded(
-        writer,
-        builder,
-        indent,
-        keep,
-        node.predicate,
-        code,
-        f"Error evaluating predicate {node.predicate.text}",
-        "False",
-    )
-    writer.line(indent, f"if {keep} is not True:")
-    if is_table:
-        # A table row that stops matching is deleted downstream; a retracted one just goes.
-        writer.line(indent + 1, "if old is not _RETRACT:")
-        writer.line(indent + 2, f"{emit_name}({key_var}, None, ts, window, headers, old)")
+    message = f"Error evaluating predicate {node.predicate.text}"
+    if not is_table:
+        writer.line(indent, f"if {row_var} is None:")
+        writer.line(indent + 1, stop)
+        _guarded(writer, builder, indent, keep, node.predicate, code, message, "False")
+        writer.line(indent, f"if {keep} is not True:")
+        writer.line(indent + 1, stop)
+        return indent
+    # A table filter remembers which keys currently pass: a row that stops passing (or a
+    # tombstone for a passing key) becomes a tombstone; rows that never passed emit nothing.
+    passing = builder.ref(set(), "passing")
+    frozen = writer.fresh("_fk")
+    writer.line(indent, f"{frozen} = _freeze({key_var})")
+    writer.line(indent, f"if {row_var} is None:")
+    writer.line(indent + 1, f"if {frozen} in {passing}:")
+    writer.line(indent + 2, f"{passing}.discard({frozen})")
+    writer.line(indent + 2, f"{emit_name}({key_var}, None, ts, window, headers, old)")
     writer.line(indent + 1, stop)
-    if is_table:
-        indent -= 1
+    _guarded(writer, builder, indent, keep, node.predicate, code, message, "False")
+    writer.line(indent, f"if {keep} is not True:")
+    writer.line(indent + 1, f"if old is not _RETRACT and {frozen} in {passing}:")
+    writer.line(indent + 2, f"{passing}.discard({frozen})")
+    writer.line(indent + 2, f"{emit_name}({key_var}, None, ts, window, headers, old)")
+    writer.line(indent + 1, stop)
+    writer.line(indent, "if old is not _RETRACT:")
+    writer.line(indent + 1, f"{passing}.add({frozen})")
     return indent
 
 
@@ -169,14 +176,13 @@ def _project(
 ) -> tuple[str, str]:
     new_row = writer.fresh("_row")
     new_key = writer.fresh("_key") if node.key is not None else key_var
-    body = indent
-    if is_table:
-        writer.line(indent, f"if {row_var} is None:")
-        writer.line(indent + 1, f"{new_row} = None")
-        if node.key is not None:
-            writer.line(indent + 1, f"{new_key} = {key_var}")
-        writer.line(indent, "else:")
-        body = indent + 1
+    # A NULL row (a table tombstone, or a stream record without value) keeps its key.
+    writer.line(indent, f"if {row_var} is None:")
+    writer.line(indent + 1, f"{new_row} = None")
+    if node.key is not None:
+        writer.line(indent + 1, f"{new_key} = {key_var}")
+    writer.line(indent, "else:")
+    body = indent + 1
     names = []
     for i, (name, expression) in enumerate(node.columns):
         var = f"{new_row}_{i}"
@@ -207,30 +213,58 @@ def _rekey(
     row_var: str,
 ) -> tuple[str, str]:
     new_key = writer.fresh("_key")
+    new_row = writer.fresh("_row")
+    old_keys = [c.name for c in input_schema.key]
+    # A NULL row still has a key: expressions over key columns only are computed from it
+    # (as ksqlDB does), others are NULL.
+    key_compiler = ExpressionCompiler(
+        builder, {name: f"key[{i}]" for i, name in enumerate(old_keys)}
+    )
+    writer.line(indent, f"if {row_var} is None:")
+    from_key = []
+    for expression in node.key:
+        var = writer.fresh("_k")
+        if set(b.columns_in(expression)) <= set(old_keys):
+            _guarded(
+                writer,
+                builder,
+                indent + 1,
+                var,
+                expression,
+                key_compiler.expr(expression),
+                f"Error computing new key from expression {expression.text}",
+            )
+        else:
+            writer.line(indent + 1, f"{var} = None")
+        from_key.append(var)
+    writer.line(
+        indent + 1, f"{new_key} = ({', '.join(from_key)}{',' if len(from_key) == 1 else ''})"
+    )
+    writer.line(indent + 1, f"{new_row} = None")
+    writer.line(indent, "else:")
+    body = indent + 1
     parts = []
     for expression in node.key:
         var = writer.fresh("_k")
         _guarded(
             writer,
             builder,
-            indent,
+            body,
             var,
             expression,
             compiler.expr(expression),
             f"Error computing new key from expression {expression.text}",
         )
         parts.append(var)
-    writer.line(indent, f"{new_key} = ({', '.join(parts)}{',' if len(parts) == 1 else ''})")
+    writer.line(body, f"{new_key} = ({', '.join(parts)}{',' if len(parts) == 1 else ''})")
     appended = len(node.schema.row) - len(input_schema.row)
     if appended <= 0:
-        return row_var, new_key
-    new_row = writer.fresh("_row")
-    extra = []
+        writer.line(body, f"{new_row} = {row_var}")
+        return new_row, new_key
     added_names = [n for n, _ in node.schema.row[len(input_schema.row) :]]
     key_names = [c.name for c in node.schema.key]
-    for name in added_names:
-        extra.append(parts[key_names.index(name)])
-    writer.line(indent, f"{new_row} = {row_var} + ({', '.join(extra)},)")
+    extra = [parts[key_names.index(name)] for name in added_names]
+    writer.line(body, f"{new_row} = {row_var} + ({', '.join(extra)},)")
     return new_row, new_key
 
 
@@ -242,6 +276,8 @@ def _flat_map(
     indent: int,
     row_var: str,
 ) -> tuple[str, int]:
+    writer.line(indent, f"if {row_var} is None:")
+    writer.line(indent + 1, "return")
     results = []
     for call in node.calls:
         var = writer.fresh("_tf")

@@ -149,11 +149,12 @@ class SourceOperator:
         if ts > ctx.stream_time:
             ctx.stream_time = ts
         if value is None:
+            # A table deletes the key; a stream passes the NULL value on (filters drop it).
             if self.is_table:
                 self._retract(key, ts, window, headers)
                 if self.table_store is not None:
                     self.table_store.put(freeze(key), None, ts)
-                self.downstream(key, None, ts, window, headers, None)
+            self.downstream(key, None, ts, window, headers, None)
             return
         row = value
         if self.headers is not None:

@@ -17,7 +17,7 @@ def check_timestamp_format(pattern: str) -> None:
     """AnalysisError when `pattern` is not a valid Java date-time pattern."""
     try:
         formatter(pattern, True)
-    except Exception as error:  # noqa: BLE001 - any pattern error is a statement error
+    except Exception as error:
         raise AnalysisError(f"Invalid date format: {pattern} {error}") from None
 
 

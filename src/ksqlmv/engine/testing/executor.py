@@ -28,7 +28,7 @@ from ksqlmv.engine.testing.compare import coerce_bytes, matches
 from ksqlmv.engine.testing.post import check_post
 from ksqlmv.engine.testing.spec import key_spec_serde, value_spec_serde
 from ksqlmv.errors import KsqlmvError
-from ksqlmv.sql import ast, parse
+from ksqlmv.sql import ast, parse, split_statements
 
 __all__ = [
     "BASE_PROPERTIES",
@@ -42,6 +42,8 @@ BASE_PROPERTIES: dict[str, Any] = {
     "ksql.service.id": "some.ksql.service.id",
     "ksql.headers.columns.enabled": True,
     "auto.offset.reset": "earliest",
+    # ksqlDB's runner simulates one broker whose topics all match: joins never see a mismatch.
+    "ksqlmv.join.copartition.check": False,
 }
 
 UNSUPPORTED_FORMATS = re.compile(r"\b(PROTOBUF_NOSR|PROTOBUF|JSON_SR)\b", re.IGNORECASE)
@@ -223,9 +225,17 @@ class _Run:
 
     def _execute_statements(self) -> None:
         session = self.engine.session()
-        for text in self.case.statements:
-            for statement in self.engine.parse(text, session):
-                self.engine.execute_statement(statement, session)
+        # ksqlDB's runner joins the statements with newlines: positions in errors count lines
+        # across all of them.
+        text = "\n".join(self.case.statements)
+        for piece in split_statements(text):
+            padded = "\n" * (piece.line - 1) + " " * (piece.column - 1) + piece.text
+            try:
+                for statement in self.engine.parse(padded, session):
+                    self.engine.execute_statement(statement, session)
+            except KsqlmvError as error:
+                # ksqlDB's statement errors end with the statement they are about.
+                raise KsqlmvError(f"{error}\nStatement: {piece.text}") from error
 
     def _info(self, topic: str) -> DataSource:
         found = [s for s in self.engine.catalog if s.topic == topic]

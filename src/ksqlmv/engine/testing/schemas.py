@@ -57,7 +57,7 @@ def register_statement_schemas(
         wrap = props.get("WRAP_SINGLE_VALUE")
         unwrapped = len(values) == 1 and getattr(wrap, "value", True) is False
         if len(values) == 1 and wrap is None:
-            default = config.get("ksql.persistence.wrap.single.values", True)
+            default = config.get("ksql.persistence.wrap.single.values")
             unwrapped = str(default).lower() == "false"
         text = sink_schema_text(values, full_name=name, unwrapped=unwrapped)
         registry.register(f"{topic}-value", text)

@@ -1,0 +1,337 @@
+"""Join operators: stream-stream (windowed), stream-table, table-table and foreign-key.
+
+Every join keeps its inputs in state stores and emits `left row + right row` (NULLs for a
+missing side), plus the synthetic key column when the join has one. Semantics follow Kafka
+Streams as ksqlDB uses it:
+
+* stream-stream: each record is buffered for the join window and matched against the other
+  side's buffer within `WITHIN (before, after)`; the result's timestamp is the later of the two.
+  Without a GRACE PERIOD, an outer side with no match is emitted at once (ksqlDB's eager
+  behaviour); with one, it is held until its window closes and emitted only if still unmatched.
+* stream-table: the stream drives; the table side only updates the store.
+* table-table: an update on either side emits the join with the other side's current row
+  (INNER needs both, LEFT the left, OUTER either); a delete emits a tombstone.
+* foreign-key: the left table's rows are indexed by their foreign key; a change on either side
+  re-joins the affected left rows, keyed by the left key.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ksqlmv.engine.planning.nodes import JoinKind, JoinNode, JoinType
+from ksqlmv.engine.runtime.base import Emit, Row
+from ksqlmv.engine.runtime.stores import freeze
+from ksqlmv.engine.runtime.windows import DEFAULT_GRACE_MS
+
+if TYPE_CHECKING:
+    from ksqlmv.engine.runtime.builder import QueryBuilder
+
+__all__ = ["build_join"]
+
+
+class _Output:
+    """Builds joined rows and emits them."""
+
+    def __init__(self, node: JoinNode, downstream: Emit) -> None:
+        self.left_width = len(node.left.schema.row)
+        self.right_width = len(node.right.schema.row)
+        self.synthetic = len(node.schema.row) > self.left_width + self.right_width
+        self.left_nulls = (None,) * self.left_width
+        self.right_nulls = (None,) * self.right_width
+        self.downstream = downstream
+
+    def emit(self, key: Row, left: Row | None, right: Row | None, ts: int, headers: Any) -> None:
+        row = (left or self.left_nulls) + (right or self.right_nulls)
+        if self.synthetic:
+            row = (*row, key[0])
+        self.downstream(key, row, ts, None, headers, None)
+
+    def tombstone(self, key: Row, ts: int, headers: Any) -> None:
+        self.downstream(key, None, ts, None, headers, None)
+
+
+def _usable(key: Row | None) -> bool:
+    return key is not None and len(key) > 0 and key[0] is not None
+
+
+class StreamStreamJoin:
+    """A windowed join of two streams."""
+
+    def __init__(self, node: JoinNode, out: _Output) -> None:
+        self.out = out
+        self.before = node.before_ms
+        self.after = node.after_ms
+        self.deferred = node.grace_ms is not None
+        self.grace = DEFAULT_GRACE_MS if node.grace_ms is None else node.grace_ms
+        kind = node.join_type
+        self.left_outer = kind in (JoinType.LEFT, JoinType.OUTER)
+        self.right_outer = kind in (JoinType.RIGHT, JoinType.OUTER)
+        # per key: sorted list of (ts, seq, row)
+        self.buffers: tuple[dict[Any, list[Any]], dict[Any, list[Any]]] = ({}, {})
+        self.pending: list[tuple[int, int, bool, Any, Row, Row, Any]] = []
+        self.matched: set[tuple[bool, int]] = set()
+        self.stream_time = -1
+        self.side_time = [-1, -1]
+        self.seq = 0
+
+    def left(self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any) -> None:
+        """A record of the left stream."""
+        self._process(True, key, row, ts, headers)
+
+    def right(
+        self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any
+    ) -> None:
+        """A record of the right stream."""
+        self._process(False, key, row, ts, headers)
+
+    def _process(self, is_left: bool, key: Row, row: Row | None, ts: int, headers: Any) -> None:
+        if row is None or not _usable(key):
+            return
+        if ts > self.stream_time:
+            self.stream_time = ts
+        span = self.after if is_left else self.before
+        frozen = freeze(key)
+        self.seq += 1
+        seq = self.seq
+        side = 0 if is_left else 1
+        if ts > self.side_time[side]:
+            self.side_time[side] = ts
+        retention = self.before + self.after + self.grace
+        if ts > self.side_time[side] - retention:
+            # Each side's window store drops records older than its retention, by its own time.
+            own = self.buffers[side].setdefault(frozen, [])
+            bisect.insort(own, (ts, seq, row), key=lambda item: (item[0], item[1]))
+        if self.deferred and ts == self.stream_time:
+            self._emit_closed()
+        low, high = (
+            (ts - self.before, ts + self.after) if is_left else (ts - self.after, ts + self.before)
+        )
+        other = self.buffers[1 if is_left else 0].get(frozen, [])
+        matched = False
+        for other_ts, other_seq, other_row in other:
+            if low <= other_ts <= high:
+                matched = True
+                self.matched.add((not is_left, other_seq))
+                left_row, right_row = (row, other_row) if is_left else (other_row, row)
+                self.out.emit(key, left_row, right_row, max(ts, other_ts), headers)
+        if matched:
+            self.matched.add((is_left, seq))
+        outer = self.left_outer if is_left else self.right_outer
+        if not matched and outer:
+            # Held until its window closes, unless that is already in the past.
+            if self.deferred and ts + span >= self.stream_time:
+                closes = ts + span + self.grace
+                bisect.insort(
+                    self.pending,
+                    (closes, seq, is_left, key, row, ts, headers),
+                    key=lambda item: (item[0], item[1]),
+                )
+            else:
+                self._emit_alone(is_left, key, row, ts, headers)
+        self._expire()
+
+    def _emit_alone(self, is_left: bool, key: Row, row: Row, ts: int, headers: Any) -> None:
+        if is_left:
+            self.out.emit(key, row, None, ts, headers)
+        else:
+            self.out.emit(key, None, row, ts, headers)
+
+    def _emit_closed(self) -> None:
+        while self.pending and self.pending[0][0] < self.stream_time:
+            _, seq, is_left, key, row, ts, headers = self.pending.pop(0)
+            if (is_left, seq) not in self.matched:
+                self._emit_alone(is_left, key, row, ts, headers)
+
+    def _expire(self) -> None:
+        keep = self.before + self.after + self.grace
+        for side, buffers in enumerate(self.buffers):
+            limit = self.side_time[side] - keep
+            for frozen in [k for k, items in buffers.items() if items and items[-1][0] < limit]:
+                del buffers[frozen]
+
+
+class StreamTableJoin:
+    """The stream drives; the table's latest row per key is looked up."""
+
+    def __init__(self, node: JoinNode, out: _Output) -> None:
+        self.out = out
+        self.outer = node.join_type is JoinType.LEFT
+        self.table: dict[Any, Row] = {}
+
+    def left(self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any) -> None:
+        """A stream record: join it with the table's current row."""
+        if row is None:
+            return
+        if not _usable(key):
+            if self.outer:
+                self.out.emit(key, row, None, ts, headers)
+            return
+        found = self.table.get(freeze(key))
+        if found is not None:
+            self.out.emit(key, row, found, ts, headers)
+        elif self.outer:
+            self.out.emit(key, row, None, ts, headers)
+
+    def right(
+        self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any
+    ) -> None:
+        """A table update: remember it, emit nothing."""
+        if not _usable(key):
+            return
+        frozen = freeze(key)
+        if row is None:
+            self.table.pop(frozen, None)
+        else:
+            self.table[frozen] = row
+
+
+class TableTableJoin:
+    """A join of two tables on their primary keys."""
+
+    def __init__(self, node: JoinNode, out: _Output) -> None:
+        self.out = out
+        self.kind = node.join_type
+        self.tables: tuple[dict[Any, tuple[Row, int]], dict[Any, tuple[Row, int]]] = ({}, {})
+
+    def left(self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any) -> None:
+        """An update of the left table."""
+        self._update(True, key, row, ts, headers)
+
+    def right(
+        self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any
+    ) -> None:
+        """An update of the right table."""
+        self._update(False, key, row, ts, headers)
+
+    def _update(self, is_left: bool, key: Row, row: Row | None, ts: int, headers: Any) -> None:
+        if not _usable(key):
+            return
+        frozen = freeze(key)
+        own = self.tables[0 if is_left else 1]
+        other = self.tables[1 if is_left else 0]
+        had = frozen in own
+        if row is None:
+            own.pop(frozen, None)
+        else:
+            own[frozen] = (row, ts)
+        found = other.get(frozen)
+        other_row = found[0] if found is not None else None
+        out_ts = max(ts, found[1]) if found is not None else ts
+        left_row, right_row = (row, other_row) if is_left else (other_row, row)
+        kind = self.kind
+        if kind is JoinType.INNER:
+            if other_row is None:
+                return
+            if row is None:
+                self.out.tombstone(key, out_ts, headers)
+            else:
+                self.out.emit(key, left_row, right_row, out_ts, headers)
+            return
+        driving_left = kind is JoinType.LEFT
+        if kind in (JoinType.LEFT, JoinType.RIGHT):
+            if is_left == driving_left:
+                if row is None:
+                    if had:
+                        self.out.tombstone(key, out_ts, headers)
+                    return
+                self.out.emit(key, left_row, right_row, out_ts, headers)
+            else:
+                if other_row is None:
+                    return
+                self.out.emit(key, left_row, right_row, out_ts, headers)
+            return
+        if row is None and other_row is None:
+            if had:
+                self.out.tombstone(key, out_ts, headers)
+            return
+        self.out.emit(key, left_row, right_row, out_ts, headers)
+
+
+class ForeignKeyJoin:
+    """Left-table rows joined to the right-table row their foreign key names."""
+
+    def __init__(self, node: JoinNode, out: _Output, foreign_key: Callable[[Row], Any]) -> None:
+        self.out = out
+        self.outer = node.join_type is JoinType.LEFT
+        self.foreign_key = foreign_key
+        self.lefts: dict[Any, tuple[Row, Row, Any, int]] = {}
+        self.rights: dict[Any, tuple[Row, int]] = {}
+        self.index: dict[Any, set[Any]] = {}
+
+    def _fk(self, row: Row) -> Any:
+        try:
+            return self.foreign_key(row)
+        except Exception:
+            return None
+
+    def left(self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any) -> None:
+        """An update of the left table."""
+        if not _usable(key):
+            return
+        frozen = freeze(key)
+        previous = self.lefts.pop(frozen, None)
+        if previous is not None and previous[2] is not None:
+            members = self.index.get(previous[2])
+            if members is not None:
+                members.discard(frozen)
+        if row is None:
+            if previous is not None:
+                self.out.tombstone(key, ts, headers)
+            return
+        fk = self._fk(row)
+        fk_frozen = freeze(fk) if fk is not None else None
+        self.lefts[frozen] = (key, row, fk_frozen, ts)
+        if fk_frozen is not None:
+            self.index.setdefault(fk_frozen, set()).add(frozen)
+        found = self.rights.get(fk_frozen) if fk_frozen is not None else None
+        if found is not None:
+            self.out.emit(key, row, found[0], max(ts, found[1]), headers)
+        elif self.outer:
+            self.out.emit(key, row, None, ts, headers)
+        elif previous is not None:
+            self.out.tombstone(key, ts, headers)
+
+    def right(
+        self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any
+    ) -> None:
+        """An update of the right table: re-join the left rows that reference it."""
+        if not _usable(key):
+            return
+        frozen = freeze(key[0])
+        if row is None:
+            self.rights.pop(frozen, None)
+        else:
+            self.rights[frozen] = (row, ts)
+        for left_frozen in sorted(self.index.get(frozen, ()), key=repr):
+            left_key, left_row, _, left_ts = self.lefts[left_frozen]
+            if row is not None:
+                self.out.emit(left_key, left_row, row, max(ts, left_ts), headers)
+            elif self.outer:
+                self.out.emit(left_key, left_row, None, ts, headers)
+            else:
+                self.out.tombstone(left_key, ts, headers)
+
+
+def build_join(builder: QueryBuilder, node: JoinNode, downstream: Emit) -> None:
+    """Build a join operator and both of its inputs."""
+    out = _Output(node, downstream)
+    operator: Any
+    if node.kind is JoinKind.STREAM_STREAM:
+        operator = StreamStreamJoin(node, out)
+    elif node.kind is JoinKind.STREAM_TABLE:
+        operator = StreamTableJoin(node, out)
+    elif node.kind is JoinKind.TABLE_TABLE:
+        if node.join_type is JoinType.RIGHT:
+            operator = TableTableJoin(node, out)
+        else:
+            operator = TableTableJoin(node, out)
+    else:
+        assert node.foreign_key is not None
+        extract = builder.row_function(node.left.schema, (node.foreign_key,))
+        operator = ForeignKeyJoin(node, out, lambda row: extract(row)[0])
+        _ = extract
+    builder.build_input(node.left, operator.left)
+    builder.build_input(node.right, operator.right)
