@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 
-from ksqlmv import sql
-
 pytestmark = pytest.mark.integration
 
 STREAM = (
@@ -160,9 +158,6 @@ def test_insert_values_go_through_inserts_stream(project: Any) -> None:
     assert rows == [("a", 1), ("b", -2)]
 
 
-@pytest.mark.skipif(
-    not hasattr(sql, "substitute_variables"), reason="variable substitution is not in this build"
-)
 def test_defines_and_variables(project: Any) -> None:
     project.write(
         1,

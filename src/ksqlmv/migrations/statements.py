@@ -24,10 +24,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from ksqlmv import sql
 from ksqlmv.client import quote_identifier
 from ksqlmv.errors import MigrationStatementError, ParseError
-from ksqlmv.sql import SplitStatement, ast, parse_statement, split_statements
+from ksqlmv.sql import ast, parse_with_variables, split_statements
 
 __all__ = ["Action", "PreparedStatement", "prepare_file", "prepare_text"]
 
@@ -57,8 +56,6 @@ class PreparedStatement:
     """1-based position in the file."""
     line: int
     column: int
-    source: str
-    """The statement as written."""
     text: str
     """The statement after variable substitution, as it is sent."""
     action: Action
@@ -96,64 +93,55 @@ def prepare_text(
     """`prepare_file` for text that may not come from a file (`path` only names it in errors)."""
     where = path or Path("<text>")
     try:
-        pieces = split_statements(text, allow_unterminated=False)
+        split_statements(text, allow_unterminated=False)
+        statements, _ = parse_with_variables(text, defines, test_statements=True)
     except ParseError as error:
         raise MigrationStatementError(
-            _unterminated(error.reason), path=where, line=error.line, column=error.column
+            _reason(error.reason), path=where, line=error.line, column=error.column
         ) from None
-    variables = dict(defines)
     properties: dict[str, str] = {}
     prepared: list[PreparedStatement] = []
-    for index, piece in enumerate(pieces, start=1):
-        statement = _prepare(index, piece, variables, properties, where)
-        prepared.append(statement)
-        _PASS_EFFECTS.get(statement.action, _no_effect)(statement, variables, properties)
+    for index, statement in enumerate(statements, start=1):
+        _refuse_unsupported(statement, where)
+        action = _ACTIONS.get(type(statement), Action.EXECUTE)
+        target, row = None, None
+        if isinstance(statement, ast.InsertValues):
+            target, row = _insert_row(statement)
+            if row is None:
+                action = Action.EXECUTE
+        prepared.append(
+            PreparedStatement(
+                index,
+                statement.line,
+                statement.column,
+                statement.text,
+                action,
+                statement,
+                dict(properties),
+                target,
+                row,
+            )
+        )
+        if isinstance(statement, ast.SetProperty):
+            properties[statement.name] = statement.value
+        elif isinstance(statement, ast.UnsetProperty):
+            properties.pop(statement.name, None)
     return prepared
 
 
-def _prepare(
-    index: int,
-    piece: SplitStatement,
-    variables: Mapping[str, str],
-    properties: Mapping[str, str],
-    path: Path,
-) -> PreparedStatement:
-    words = piece.text.upper().split(maxsplit=2)
+def _refuse_unsupported(statement: ast.Statement, path: Path) -> None:
+    """ksql-migrations' rule: refuse by the first word, then the test-only statements."""
+    words = statement.text.upper().split(maxsplit=2)
     if words and words[0] in REFUSED_FIRST_WORDS:
-        raise _error(f"'{words[0]}' statements are not supported.", piece, path)
-    if words[:2] == ["RUN", "SCRIPT"]:
-        raise _error("'RUN SCRIPT' statements are not supported.", piece, path)
-    try:
-        text = sql.substitute_variables(piece.text, variables) if variables else piece.text
-        statement = parse_statement(text)
-    except ParseError as error:
-        raise _error(error.reason, piece, path, error.line, error.column) from None
-    if isinstance(statement, (*_TEST_ONLY, ast.RunScript)):
+        raise _error(f"'{words[0]}' statements are not supported.", statement, path)
+    if words[:2] == ["RUN", "SCRIPT"] or isinstance(statement, ast.RunScript):
+        raise _error("'RUN SCRIPT' statements are not supported.", statement, path)
+    if isinstance(statement, (*_TEST_ONLY, ast.Query)):
         raise _error(
             f"'{type(statement).__name__}' statements are only for test files, not migrations.",
-            piece,
+            statement,
             path,
         )
-    if isinstance(statement, ast.Query):
-        raise _error("'SELECT' statements are not supported.", piece, path)
-    action = _ACTIONS.get(type(statement), Action.EXECUTE)
-    target, row = None, None
-    if isinstance(statement, ast.InsertValues):
-        target, row = _insert_row(statement)
-        if row is None:
-            action = Action.EXECUTE
-    return PreparedStatement(
-        index,
-        piece.line,
-        piece.column,
-        piece.text,
-        text,
-        action,
-        statement,
-        dict(properties),
-        target,
-        row,
-    )
 
 
 _ACTIONS: dict[type[ast.Statement], Action] = {
@@ -162,41 +150,6 @@ _ACTIONS: dict[type[ast.Statement], Action] = {
     ast.DefineVariable: Action.DEFINE,
     ast.UndefineVariable: Action.UNDEFINE,
     ast.InsertValues: Action.INSERT,
-}
-
-
-def _define(prepared: PreparedStatement, variables: dict[str, str], _: dict[str, str]) -> None:
-    assert isinstance(prepared.statement, ast.DefineVariable)
-    variables[prepared.statement.name] = prepared.statement.value
-
-
-def _undefine(prepared: PreparedStatement, variables: dict[str, str], _: dict[str, str]) -> None:
-    assert isinstance(prepared.statement, ast.UndefineVariable)
-    name = prepared.statement.name.lower()
-    for key in [k for k in variables if k.lower() == name]:
-        del variables[key]
-
-
-def _set(prepared: PreparedStatement, _: dict[str, str], properties: dict[str, str]) -> None:
-    assert isinstance(prepared.statement, ast.SetProperty)
-    properties[prepared.statement.name] = prepared.statement.value
-
-
-def _unset(prepared: PreparedStatement, _: dict[str, str], properties: dict[str, str]) -> None:
-    assert isinstance(prepared.statement, ast.UnsetProperty)
-    properties.pop(prepared.statement.name, None)
-
-
-def _no_effect(prepared: PreparedStatement, _: dict[str, str], __: dict[str, str]) -> None:
-    """Statements sent to the server change nothing the tool keeps."""
-
-
-_Effect = Callable[[PreparedStatement, dict[str, str], dict[str, str]], None]
-_PASS_EFFECTS: dict[Action, _Effect] = {
-    Action.DEFINE: _define,
-    Action.UNDEFINE: _undefine,
-    Action.SET: _set,
-    Action.UNSET: _unset,
 }
 
 
@@ -271,18 +224,16 @@ _LITERALS: dict[type[ast.Expression], Callable[[Any], Any]] = {
 # ------------------------------------------------------------------------------------------ errors
 
 
-def _error(
-    message: str, piece: SplitStatement, path: Path, line: int = 1, column: int = 1
-) -> MigrationStatementError:
-    """An error at (line, column) of the statement, located in the file."""
-    file_line = piece.line + line - 1
-    file_column = piece.column + column - 1 if line == 1 else column
+def _error(message: str, statement: ast.Statement, path: Path) -> MigrationStatementError:
+    """An error at the statement's start, located in the file."""
     return MigrationStatementError(
-        message, path=path, line=file_line, column=file_column, statement=piece.text
+        message, path=path, line=statement.line, column=statement.column, statement=statement.text
     )
 
 
-def _unterminated(reason: str) -> str:
+def _reason(reason: str) -> str:
     if "does not end with" in reason:
         return "Unmatched command at end of file; missing semicolon"
-    return f"Invalid sql - {reason}"
+    if reason.startswith("unclosed"):
+        return f"Invalid sql - {reason}"
+    return reason
