@@ -13,14 +13,14 @@ under its file name as subject (`orders-value.avsc` -> `orders-value`).
 from __future__ import annotations
 
 import dataclasses
-import importlib
+import importlib.util
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from ksqlmv.client import KsqlClient
 from ksqlmv.errors import ConfigError, MigrationStatementError, ServiceUnavailableError
+from ksqlmv.local import EmbeddedStack
 from ksqlmv.migrations.config import MigrationConfig
 from ksqlmv.migrations.events import EventSink, discard
 from ksqlmv.migrations.files import MigrationFile, discover
@@ -113,17 +113,13 @@ def check_on_embedded_stack(
             return migrator.apply(ApplyMode.ALL, defines=defines)
 
 
-def _embedded_stack_type() -> Any:
-    """`ksqlmv.local.EmbeddedStack`, or a clear error in a build without the embedded stack."""
-    try:
-        local = importlib.import_module("ksqlmv.local")
-        stack = local.EmbeddedStack
-        importlib.import_module("ksqlmv.server")
-    except (ImportError, AttributeError) as error:
+def _embedded_stack_type() -> type[EmbeddedStack]:
+    """`EmbeddedStack`, or a clear error in a build without the embedded ksqlDB server."""
+    if importlib.util.find_spec("ksqlmv.server") is None:
         raise ConfigError(
-            f"plan --check needs the embedded stack, which this build lacks ({error})"
-        ) from error
-    return stack
+            "plan --check needs the embedded ksqlDB server (ksqlmv.server), which this build lacks"
+        )
+    return EmbeddedStack
 
 
 def _create_topics(bootstrap_servers: str, topics: Mapping[str, int]) -> None:
