@@ -41,7 +41,7 @@ bench: $(STAMP) ## Run every benchmark and print one table of figures and target
 	$(BIN)/ksqlmv bench
 
 conformance: $(STAMP) ## Run ksqlDB's functional test corpus on the engine and write the report
-	$(BIN)/python -m ksqlmv.conformance --corpus $(KSQLDB_TESTS) --report conformance/report.json
+	$(BIN)/python -m ksqlmv.conformance --corpus $(KSQLDB_TESTS) --report conformance/report.json --quiet
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) .ksqlmv .pytest_cache .mypy_cache .ruff_cache
