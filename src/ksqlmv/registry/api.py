@@ -16,11 +16,8 @@ from typing import Any
 from ksqlmv.errors import HttpError, RegistryError
 from ksqlmv.http import Request, Response, Router
 from ksqlmv.registry import lifecycle
-from ksqlmv.registry.service import (
-    RegisterRequest,
-    SchemaRegistry,
-    parse_version,
-)
+from ksqlmv.registry.requests import RegisterRequest, parse_version
+from ksqlmv.registry.service import SchemaRegistry
 
 __all__ = ["RegistryApi", "render_error"]
 

@@ -19,13 +19,8 @@ from ksqlmv.registry.records import (
     ModeKey,
     SchemaKey,
 )
-from ksqlmv.registry.service import (
-    LATEST,
-    SchemaRegistry,
-    check_subject,
-    subject_not_found,
-    version_not_found,
-)
+from ksqlmv.registry.requests import LATEST, check_subject, subject_not_found, version_not_found
+from ksqlmv.registry.service import SchemaRegistry
 
 __all__ = [
     "delete_config",
