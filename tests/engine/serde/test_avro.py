@@ -377,3 +377,52 @@ def test_decimals_are_fitted_to_the_column(registry: InMemorySchemaRegistry) -> 
     writer = {"type": "bytes", "logicalType": "decimal", "precision": 8, "scale": 3}
     read = avro.deserialize(produce(registry, writer, Decimal("12.340"), "d-value"))
     assert read == (Decimal("12.34"),)
+
+
+EDGES: list[tuple[SqlType, Any]] = [
+    (BIGINT, -(2**63)),
+    (BIGINT, 2**63 - 1),
+    (INTEGER, -64),
+    (INTEGER, 64),
+    (STRING, "x" * 300),
+    (BYTES, bytes(range(256)) * 2),
+    (DecimalType(10, 0), Decimal("127")),
+    (DecimalType(10, 0), Decimal("128")),
+    (DecimalType(10, 2), Decimal("-0.01")),
+    (DecimalType(10, 2), Decimal("0")),
+    (ArrayType(INTEGER), []),
+    (MapType(STRING, INTEGER), {}),
+    (BOOLEAN, False),
+    (DOUBLE, -0.0),
+]
+
+
+@pytest.mark.parametrize(("sql_type", "value"), ROUND_TRIPS + EDGES)
+def test_the_generated_writer_writes_the_bytes_fastavro_writes(
+    sql_type: SqlType, value: Any
+) -> None:
+    from ksqlmv.engine.serde import sink_schema
+    from ksqlmv.engine.serde._avro import _fastavro_writer
+    from ksqlmv.engine.serde._avro_encode import row_writer
+
+    for columns, unwrapped in (
+        ([C("V", sql_type), C("N", INTEGER)], False),
+        ([C("V", sql_type)], True),
+    ):
+        row = (value, None) if not unwrapped else (value,)
+        schema = sink_schema(columns, unwrapped=unwrapped)
+        expected = _fastavro_writer(schema, columns, unwrapped)(row)
+        assert row_writer(columns, unwrapped=unwrapped)(row) == expected
+
+
+def test_decimals_are_written_as_javas_minimal_twos_complement() -> None:
+    from ksqlmv.engine.serde._avro_encode import row_writer, unscaled_bytes
+
+    # Java's BigInteger.toByteArray, which Connect's Decimal uses: -128 is one byte (fastavro
+    # writes two, 0xff80; both read back as -128)
+    assert unscaled_bytes(-128) == b"\x80"
+    assert unscaled_bytes(-129) == b"\xff\x7f"
+    assert unscaled_bytes(128) == b"\x00\x80"
+    assert unscaled_bytes(0) == b"\x00"
+    write = row_writer([C("D", DecimalType(10, 0))], unwrapped=True)
+    assert write((Decimal("-128"),)) == b"\x02\x80"

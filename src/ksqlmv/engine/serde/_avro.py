@@ -18,6 +18,7 @@ from typing import Any
 
 import fastavro
 
+from ksqlmv.engine.serde._avro_encode import row_writer
 from ksqlmv.engine.serde._avro_read import row_converter, strip_logical_types, value_converter
 from ksqlmv.engine.serde._avro_write import row_encoder
 from ksqlmv.engine.serde._connect import SchemaRefused, to_connect
@@ -111,9 +112,11 @@ def _serializer(
     is_key: bool,
     topic: str,
 ) -> Callable[[Row | None], bytes | None]:
-    parsed = fastavro.parse_schema(writer)
-    encode = row_encoder(writer, columns, unwrapped=unwrapped)
-    write = fastavro.schemaless_writer
+    if schema_id is None:
+        # the generated schema: written by a function generated for it
+        body = row_writer(columns, unwrapped=unwrapped)
+    else:
+        body = _fastavro_writer(writer, columns, unwrapped)
     count = len(columns)
     headers = [] if schema_id is None else [wire_header(schema_id)]
     lock = threading.Lock()
@@ -137,10 +140,7 @@ def _serializer(
         if unwrapped and row[0] is None:
             return None
         try:
-            out = io.BytesIO()
-            out.write(headers[0] if headers else header())
-            write(out, parsed, encode(row))
-            return out.getvalue()
+            return (headers[0] if headers else header()) + body(row)
         except Exception as error:
             raise record_error(
                 SerializationError,
@@ -151,6 +151,22 @@ def _serializer(
             ) from None
 
     return serialize
+
+
+def _fastavro_writer(
+    writer: Any, columns: Sequence[ColumnLike], unwrapped: bool
+) -> Callable[[Row], bytes]:
+    """Rows written with fastavro in a registered schema chosen by id."""
+    parsed = fastavro.parse_schema(writer)
+    encode = row_encoder(writer, columns, unwrapped=unwrapped)
+    write = fastavro.schemaless_writer
+
+    def body(row: Row) -> bytes:
+        out = io.BytesIO()
+        write(out, parsed, encode(row))
+        return out.getvalue()
+
+    return body
 
 
 def _deserializer(

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from ksqlmv.engine.serde import _values as values
+from ksqlmv.engine.serde._avro_encode import unscaled_bytes
 from ksqlmv.engine.serde._connect import ConnectSchema
 from ksqlmv.engine.serde.base import ColumnLike, compile_function, row_struct
 from ksqlmv.sql.types import ArrayType, BaseType, DecimalType, MapType, SqlType, StructType
@@ -87,8 +88,8 @@ class _Mismatch:
 
 def _unscaled(value: Decimal) -> bytes:
     sign, digits, _ = value.as_tuple()
-    number = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
-    return number.to_bytes((number.bit_length() + 8) // 8, "big", signed=True)
+    number = int("".join(map(str, digits)) or "0")
+    return unscaled_bytes(-number if sign else number)
 
 
 def _primitive(writer: ConnectSchema, target: SqlType) -> Convert | None:

@@ -38,8 +38,9 @@ _FLOAT_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 def parser(exact: bool) -> Callable[[bytes], Any]:
     """A parser of one JSON document as Jackson's `readTree` reads it."""
-    decode = (_EXACT_DECODER if exact else _FLOAT_DECODER).decode
-    raw_decode = (_EXACT_DECODER if exact else _FLOAT_DECODER).raw_decode
+    decoder = _EXACT_DECODER if exact else _FLOAT_DECODER
+    scan = decoder.scan_once  # type: ignore[attr-defined]  # the C scanner json.loads uses
+    raw_decode = decoder.raw_decode
 
     def slow(text: str) -> Any:
         start = len(text) - len(text.lstrip(_JSON_SPACE + "\ufeff"))
@@ -56,8 +57,9 @@ def parser(exact: bool) -> Callable[[bytes], Any]:
         except UnicodeDecodeError:
             text = data.decode(json.detect_encoding(data), "replace")
         try:
-            return decode(text)
-        except json.JSONDecodeError:
+            # the C scanner reads one value from the start and stops: what follows is ignored
+            return scan(text, 0)[0]
+        except (StopIteration, json.JSONDecodeError):
             return slow(text)
 
     return parse

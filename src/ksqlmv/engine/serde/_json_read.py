@@ -363,16 +363,23 @@ _FAST_TESTS = {
 
 
 def row_reader(columns: Sequence[ColumnLike]) -> Coerce:
-    """A function from a parsed JSON object to a row tuple, generated for `columns`."""
-    namespace: dict[str, Any] = {"_M": MISSING, "_fill": _fill_upper}
-    names = [c.name for c in columns]
+    """A function from a parsed JSON object to a row tuple, generated for `columns`.
+
+    A column takes the JSON field of its exact name; when some are missing, they are looked up
+    by the object's keys upper-cased, as ksqlDB does. Which key serves which column depends
+    only on the object's keys in order, so that choice is remembered per key list.
+    """
+    namespace: dict[str, Any] = {"_M": MISSING, "_plan": _key_planner(columns)}
     xs = [f"x{i}" for i in range(len(columns))]
     lines = ["def read(v):", "    get = v.get"]
-    for i, name in enumerate(names):
-        lines.append(f"    x{i} = get({name!r}, _M)")
+    for i, column in enumerate(columns):
+        lines.append(f"    x{i} = get({column.name!r}, _M)")
     if xs:
         lines.append(f"    if {' or '.join(f'{x} is _M' for x in xs)}:")
-        lines.append(f"        {', '.join(xs)}, = _fill(v, {tuple(names)!r}, ({', '.join(xs)},))")
+        lines.append("        keys = _plan(v)")
+        for i in range(len(columns)):
+            lines.append(f"        if x{i} is _M:")
+            lines.append(f"            x{i} = get(keys[{i}])")
     parts = []
     for i, column in enumerate(columns):
         namespace[f"C{i}"] = coercer(column.type)
@@ -386,12 +393,23 @@ def row_reader(columns: Sequence[ColumnLike]) -> Coerce:
     return compile_function("\n".join(lines), namespace, "read")
 
 
-def _fill_upper(
-    value: dict[str, Any], names: tuple[str, ...], found: tuple[Any, ...]
-) -> tuple[Any, ...]:
-    """Fields missing under their exact name, looked up under their JSON key upper-cased."""
-    upper = {key.upper(): item for key, item in value.items()}
-    return tuple(upper.get(n) if f is MISSING else f for n, f in zip(names, found, strict=True))
+def _key_planner(columns: Sequence[ColumnLike]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """For an object's keys: per column, the key whose upper case is its name (the last such)."""
+    names = [column.name for column in columns]
+    plans: dict[tuple[str, ...], tuple[str | None, ...]] = {}
+
+    def plan(value: dict[str, Any]) -> tuple[str | None, ...]:
+        shape = tuple(value)
+        found = plans.get(shape)
+        if found is None:
+            upper = {key.upper(): key for key in shape}  # a later key wins, as in Java's HashMap
+            found = tuple(upper.get(name) for name in names)
+            if len(plans) >= 1024:
+                plans.clear()
+            plans[shape] = found
+        return found
+
+    return plan
 
 
 def locate(columns: Sequence[ColumnLike], value: dict[str, Any]) -> Coercion:
