@@ -14,8 +14,11 @@ from ksqlmv.sql.types import BaseType, SqlType
 
 __all__ = [
     "DECIMAL_CONTEXT",
+    "JAVA_CLASS_NAMES",
     "decimal_of",
+    "equality_key",
     "first_argument_type",
+    "is_comparable",
     "java_order_key",
     "quantizer",
     "signed_bytes",
@@ -87,3 +90,67 @@ def quantizer(sql_type: SqlType) -> Callable[[Decimal], Decimal]:
         return value.quantize(exponent, context=DECIMAL_CONTEXT)
 
     return fit
+
+
+def _float_key(value: float) -> Any:
+    # Double.equals: NaN equals NaN, 0.0 differs from -0.0
+    if value != value:
+        return ("nan",)
+    return (value, math.copysign(1.0, value))
+
+
+def equality_key(sql_type: SqlType | None) -> Callable[[Any], Any] | None:
+    """A hashable key with Java's `equals` for values of `sql_type` (None: the value itself).
+
+    Lists, maps and structs compare by content; doubles as `Double.equals` does.
+    """
+    if sql_type is None:
+        return None
+    if sql_type.base is BaseType.DOUBLE:
+        return lambda v: None if v is None else _float_key(v)
+    if isinstance(sql_type, t.ArrayType):
+        inner = equality_key(sql_type.element)
+        if inner is None:
+            return lambda v: None if v is None else ("list", tuple(v))
+        element = inner
+        return lambda v: None if v is None else ("list", tuple(element(i) for i in v))
+    if isinstance(sql_type, t.MapType):
+        key = equality_key(sql_type.key) or _identity
+        value = equality_key(sql_type.value) or _identity
+        return lambda v: (
+            None if v is None else ("map", frozenset((key(k), value(i)) for k, i in v.items()))
+        )
+    if isinstance(sql_type, t.StructType):
+        fields = [(f.name, equality_key(f.type) or _identity) for f in sql_type.fields]
+        return lambda v: (
+            None
+            if v is None
+            else ("struct", tuple(convert(v.get(name)) for name, convert in fields))
+        )
+    return None
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def is_comparable(sql_type: SqlType | None) -> bool:
+    """True when Java values of `sql_type` are Comparable (not ARRAY, MAP or STRUCT)."""
+    return sql_type is None or sql_type.base not in (BaseType.ARRAY, BaseType.MAP, BaseType.STRUCT)
+
+
+JAVA_CLASS_NAMES = {
+    BaseType.BOOLEAN: "java.lang.Boolean",
+    BaseType.INTEGER: "java.lang.Integer",
+    BaseType.BIGINT: "java.lang.Long",
+    BaseType.DOUBLE: "java.lang.Double",
+    BaseType.DECIMAL: "java.math.BigDecimal",
+    BaseType.STRING: "java.lang.String",
+    BaseType.BYTES: "java.nio.HeapByteBuffer",
+    BaseType.TIMESTAMP: "java.sql.Timestamp",
+    BaseType.DATE: "java.sql.Date",
+    BaseType.TIME: "java.sql.Time",
+    BaseType.ARRAY: "java.util.ArrayList",
+    BaseType.MAP: "java.util.HashMap",
+    BaseType.STRUCT: "org.apache.kafka.connect.data.Struct",
+}

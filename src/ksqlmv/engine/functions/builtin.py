@@ -4,13 +4,47 @@ from __future__ import annotations
 
 import functools
 
+from ksqlmv.engine.functions import table
+from ksqlmv.engine.functions.aggregate import collections, distinct, numeric, offset, stats
 from ksqlmv.engine.functions.registry import FunctionRegistry
-from ksqlmv.engine.functions.scalar import numeric, trig
+from ksqlmv.engine.functions.scalar import (
+    arrays,
+    conditional,
+    datetime,
+    encoding,
+    jsonfns,
+    maps,
+    masking,
+    regex,
+    strings,
+    trig,
+    url,
+)
+from ksqlmv.engine.functions.scalar import numeric as scalar_numeric
 from ksqlmv.engine.functions.signature import FunctionEntry
 
-__all__ = ["BUILTIN_MODULES", "builtin_registry"]
+__all__ = ["BUILTIN_MODULES", "builtin_entries", "builtin_registry"]
 
-BUILTIN_MODULES = (numeric, trig)
+BUILTIN_MODULES = (
+    scalar_numeric,
+    trig,
+    strings,
+    masking,
+    encoding,
+    regex,
+    url,
+    jsonfns,
+    datetime,
+    arrays,
+    maps,
+    conditional,
+    table,
+    numeric,
+    collections,
+    offset,
+    stats,
+    distinct,
+)
 
 
 def builtin_entries() -> tuple[FunctionEntry, ...]:
