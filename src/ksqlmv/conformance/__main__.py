@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, required=True, help="the ksqldb-tests folder")
     parser.add_argument("--report", type=Path, help="write the JSON report here")
     parser.add_argument(
-        "--baseline", type=Path, default=Path("conformance/baseline.txt"),
+        "--baseline",
+        type=Path,
+        default=Path("conformance/baseline.txt"),
         help="the committed list of passing cases",
     )
     parser.add_argument(

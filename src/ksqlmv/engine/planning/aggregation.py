@@ -88,6 +88,11 @@ def plan_aggregation(
                     f"GROUP BY does not support aggregate functions: {node.name} is an "
                     "aggregate function."
                 )
+    seen_groups: set[Expression] = set()
+    for expression in group_exprs:
+        if expression in seen_groups:
+            raise AnalysisError(f"Duplicate GROUP BY expression: {expression_text(expression)}")
+        seen_groups.add(expression)
     binder = planner.binder(stage, "GROUP BY", substitutions=stage.selects)
     group_bound = [binder.bind(x) for x in group_exprs]
 
@@ -127,7 +132,8 @@ def plan_aggregation(
         normalized = planner.normalize(stage, call)
         if normalized in found:
             return found[normalized]
-        args_ast = call.args or (e.ColumnRef(ROWTIME),)
+        default_source = next(iter(stage.scope.sources)) if len(stage.scope.sources) > 1 else None
+        args_ast = call.args or (e.ColumnRef(ROWTIME, default_source),)
         for arg in args_ast:
             for node in walk(arg):
                 if _is_aggregate(planner, node):
@@ -201,22 +207,27 @@ def plan_aggregation(
         try:
             return post.bind(expression)
         except AnalysisError as error:
-            if "cannot be resolved" not in str(error):
+            message = str(error)
+            if "cannot be resolved" not in message and "not a valid stream/table" not in message:
                 raise
             if clause == "HAVING":
+                culprit = _outside(planner, expression, selects) or expression
                 raise AnalysisError(
-                    "Non-aggregate HAVING expression not part of GROUP BY: "
-                    f"{expression_text(expression)}\nConsider switching the HAVING clause to a "
-                    "WHERE clause before the GROUP BY."
+                    f"Non-aggregate HAVING expression not part of GROUP BY: {_plain(culprit)}\n"
+                    "Consider switching the HAVING clause to a WHERE clause before the GROUP BY."
                 ) from None
             raise _NonAggregate(expression) from None
+
+    # Every aggregate counts, even in an expression that fails for another reason.
+    for expression in [x for _, x, _ in items] + ([query.having] if query.having else []):
+        _collect_aggregates(planner, planner.normalize(stage, expression), on_aggregate)
 
     bad: list[str] = []
     for _, expression, _ in items:
         try:
             bind_post(expression, "SELECT")
         except _NonAggregate as error:
-            bad.append(expression_text(error.expression))
+            bad.append(_plain(error.expression))
     having_bound = None
     if query.having is not None:
         try:
@@ -229,12 +240,36 @@ def plan_aggregation(
         raise AnalysisError(
             "GROUP BY requires aggregate functions in either the SELECT or HAVING clause."
         )
+    if query.group_by is None and not bad and ctx.persistent:
+        listed = ", ".join(_plain(e.FunctionCall(c.name, _arg_asts(c))) for c in calls)
+        raise AnalysisError(
+            f"CREATE TABLE AS SELECT statement does not support aggregate function [{listed}] "
+            "without a GROUP BY clause."
+        )
     if bad:
         listed = ", ".join(bad)
         raise AnalysisError(
             f"Non-aggregate SELECT expression(s) not part of GROUP BY: {listed}\n"
             "Either add the column(s) to the GROUP BY or remove them from the SELECT."
         )
+
+    if stage.is_table:
+        if spec is not None:
+            raise AnalysisError("Windowing not supported for table aggregations.")
+        unsupported = list(
+            dict.fromkeys(c.name.upper() for c in calls if not c.resolution.can_undo)
+        )
+        if unsupported:
+            plural = "s" if len(unsupported) > 1 else ""
+            listed = (
+                ", ".join(unsupported[:-1]) + " and " + unsupported[-1]
+                if len(unsupported) > 1
+                else unsupported[0]
+            )
+            raise AnalysisError(
+                f"The aggregation function{plural} {listed} cannot be applied to a table source, "
+                "only to a stream source."
+            )
 
     agg_row = [(n, stage_type) for n, stage_type in ((c.name, c.type) for c in key_columns)]
     agg_row += [(c.output, c.resolution.return_type) for c in calls]
@@ -274,6 +309,44 @@ def plan_aggregation(
         aggregated=True,
         owner=stage.owner,
     )
+
+
+def _collect_aggregates(planner: QueryPlanner, expression: Expression, visit: Any) -> None:
+    if _is_aggregate(planner, expression):
+        visit(expression)
+        return
+    from ksqlmv.sql.ast.base import iter_children
+
+    for child in iter_children(expression):
+        if isinstance(child, Expression):
+            _collect_aggregates(planner, child, visit)
+
+
+def _plain(expression: Expression) -> str:
+    """ksqlDB's text of an expression, column references unqualified."""
+    return expression_text(expression, columns=lambda ref: ref.name)
+
+
+def _arg_asts(call: AggregateCall) -> tuple[Expression, ...]:
+    return tuple(e.ColumnRef(a.text) for a in call.args)
+
+
+def _outside(
+    planner: QueryPlanner, expression: Expression, selects: dict[Expression, b.Bound]
+) -> Expression | None:
+    """The first column reference outside aggregates and GROUP BY expressions."""
+    if expression in selects or _is_aggregate(planner, expression):
+        return None
+    if isinstance(expression, e.ColumnRef):
+        return expression
+    from ksqlmv.sql.ast.base import iter_children
+
+    for child in iter_children(expression):
+        if isinstance(child, Expression):
+            found = _outside(planner, child, selects)
+            if found is not None:
+                return found
+    return None
 
 
 class _NonAggregate(AnalysisError):

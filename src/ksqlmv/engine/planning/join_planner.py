@@ -234,7 +234,7 @@ def _join_step(
                 )
             if join_type is JoinType.RIGHT:
                 raise AnalysisError("RIGHT OUTER JOIN on a foreign key is not supported")
-            if left.is_join or index > 0:
+            if left.is_join:
                 raise AnalysisError(
                     "Invalid join condition: foreign-key table-table joins are not supported as "
                     f"part of n-way joins. {got}"
@@ -260,7 +260,7 @@ def _join_step(
     if not foreign and str(ctx.properties.get(COPARTITION_CHECK, "true")).lower() != "false":
         _check_partitions(left, right, left_name, right_name)
     # Re-key streams whose join expression is not their key.
-    left = _rekey_for_join(planner, left, left_bound, "Left", index, left_on_key)
+    left = _rekey_for_join(planner, left, left_bound, "Left", index, left_on_key or foreign)
     right = _rekey_for_join(planner, right, right_bound, "Right", index, right_on_key)
 
     # The result key.

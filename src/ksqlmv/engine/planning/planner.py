@@ -473,7 +473,7 @@ class QueryPlanner:
         value_columns = tuple(Column(n, x.type) for n, x in values if x.type is not None)
         if self.ctx.persistent and not value_columns:
             raise AnalysisError("The projection contains no value columns.")
-        self._check_duplicates([c.name for c in key_columns] + [c.name for c in value_columns])
+        self._check_duplicates(key_columns, value_columns)
         row = tuple((c.name, c.type) for c in value_columns)
         schema = NodeSchema(
             tuple(key_columns), row, stage.node.schema.window, stage.node.schema.is_table
@@ -500,6 +500,12 @@ class QueryPlanner:
             aliases = sorted({name for name, _ in found})
             if len(found) > 1:
                 column = stage.key_names[index]
+                if stage.aggregated:
+                    raise AnalysisError(
+                        "The projection contains a key column more than once: "
+                        + " and ".join(f"`{a}`" for a in aliases)
+                        + "."
+                    )
                 raise AnalysisError(
                     f"The projection contains a key column (`{column}`) more than once, aliased "
                     f"as: {_and_join(aliases)}.\nEach key column must only be in the projection "
@@ -519,6 +525,8 @@ class QueryPlanner:
                 f"(`{alias}`). Missing {word}: {', '.join(names)}."
             )
         texts = stage.key_texts
+        if stage.aggregated:
+            texts = [texts[i] for i in missing]
         plural = len(texts) > 1
         kind = stage.key_kind + ("s" if plural else "")
         if stage.key_joiner == "or":
@@ -545,12 +553,14 @@ class QueryPlanner:
         )
 
     @staticmethod
-    def _check_duplicates(names: list[str]) -> None:
-        seen: set[str] = set()
-        for name in names:
-            if name in seen:
-                raise AnalysisError(f"Duplicate column names: {name}")
-            seen.add(name)
+    def _check_duplicates(keys: list[Column], values: tuple[Column, ...]) -> None:
+        seen = {c.name for c in keys}
+        if len(seen) != len(keys):
+            raise AnalysisError(f"Duplicate key columns found in schema: {keys[-1]}")
+        for column in values:
+            if column.name in seen:
+                raise AnalysisError(f"Duplicate value columns found in schema: {column}")
+            seen.add(column.name)
 
 
 def _or_join(items: list[str]) -> str:

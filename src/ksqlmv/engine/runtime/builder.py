@@ -15,14 +15,14 @@ from ksqlmv.engine.planning.nodes import (
     SourceNode,
     SuppressNode,
 )
-from ksqlmv.engine.runtime.aggregate import AggregateOperator
+from ksqlmv.engine.runtime.aggregate import RETRACT, AggregateOperator
 from ksqlmv.engine.runtime.base import Emit, QueryContext, Row
 from ksqlmv.engine.runtime.chain import compile_chain, is_stateless
 from ksqlmv.engine.runtime.query import RunningQuery
 from ksqlmv.engine.runtime.serdes import serdes_for
 from ksqlmv.engine.runtime.sink import SinkOperator
 from ksqlmv.engine.runtime.source import SourceOperator
-from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore
+from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore, freeze
 from ksqlmv.engine.runtime.suppress import SuppressOperator
 
 __all__ = ["QueryBuilder", "StoreFactory"]
@@ -43,6 +43,7 @@ class QueryBuilder:
         self.code = CodeBuilder(ctx.report)
         self.stores = stores or _memory_store
         self.query: RunningQuery | None = None
+        self._materialize = False
 
     def build(self, root: PlanNode, output: Emit | None = None) -> RunningQuery:
         """A running query for the plan under `root` (a SinkNode, or any node plus `output`)."""
@@ -78,7 +79,12 @@ class QueryBuilder:
         elif isinstance(node, JoinNode):
             from ksqlmv.engine.runtime.joins import build_join
 
+            if self._materialize and node.schema.is_table:
+                # The join's table feeds an aggregation: tell it which row each key replaces.
+                downstream = Retractor(self.store(f"{node.id}-Materialize"), downstream)
+            saved, self._materialize = self._materialize, False
             build_join(self, node, downstream)
+            self._materialize = saved
         else:  # pragma: no cover - every node kind is handled above
             raise TypeError(f"cannot run plan node {type(node).__name__}")
 
@@ -100,7 +106,7 @@ class QueryBuilder:
         assert self.query is not None
         keys, values = serdes_for(node.source, self.ctx.registry)
         table_store = None
-        if node.materialize:
+        if node.materialize or (self._materialize and node.source.is_table):
             table_store = self.store("KsqlTopic-Reduce")
         operator = SourceOperator(self.ctx, node.source, keys, values, downstream, table_store)
         self.query.readers.setdefault(node.source.topic, []).append(operator.process)
@@ -112,7 +118,10 @@ class QueryBuilder:
         windowed = node.window is not None
         store = self.store(node.store, windowed)
         operator = AggregateOperator(self.ctx, node, functions, arguments, downstream, store)
+        # Aggregating a table undoes each key's previous row: its source must remember rows.
+        saved, self._materialize = self._materialize, node.input.schema.is_table
         self._build(node.input, operator)
+        self._materialize = saved
 
     def row_function(
         self, schema: NodeSchema, expressions: tuple[Any, ...]
@@ -124,6 +133,23 @@ class QueryBuilder:
         body = ", ".join(parts) + ("," if len(parts) == 1 else "")
         name = f"_args_{id(expressions)}"
         return self.code.function(f"def {name}(row):\n    return ({body})\n", name)
+
+
+class Retractor:
+    """Turns table updates into "retract the old row, add the new one" pairs."""
+
+    def __init__(self, store: KeyValueStore, downstream: Emit) -> None:
+        self.store = store
+        self.downstream = downstream
+
+    def __call__(self, key: Any, row: Any, ts: int, window: Any, headers: Any, old: Any) -> None:
+        """Emit the key's previous row as a retraction, then the update itself."""
+        frozen = freeze(key)
+        previous = self.store.get(frozen)
+        if previous is not None:
+            self.downstream(key, previous, ts, window, headers, RETRACT)
+        self.store.put(frozen, row, ts)
+        self.downstream(key, row, ts, window, headers, None)
 
 
 def _unused(*args: Any) -> None:  # pragma: no cover - a SinkNode never calls its downstream
