@@ -426,3 +426,15 @@ def test_decimals_are_written_as_javas_minimal_twos_complement() -> None:
     assert unscaled_bytes(0) == b"\x00"
     write = row_writer([C("D", DecimalType(10, 0))], unwrapped=True)
     assert write((Decimal("-128"),)) == b"\x02\x80"
+
+
+def test_a_value_of_the_wrong_type_fails_as_connect_reports_it(
+    registry: InMemorySchemaRegistry,
+) -> None:
+    avro = make_serde("AVRO", [C("ID", BIGINT), C("AT", DATE)], topic="t", registry=registry)
+    with pytest.raises(SerializationError) as caught:
+        avro.serialize((1, "2020-01-01"))
+    assert caught.value.message == (
+        'Invalid Java object for schema "org.apache.kafka.connect.data.Date" with type INT32: '
+        'class java.lang.String for field: "AT"'
+    )

@@ -286,10 +286,20 @@ def test_writing_a_value_of_the_wrong_type_fails_for_that_record() -> None:
     json = serde(C("ID", INTEGER), C("NAME", STRING))
     with pytest.raises(SerializationError) as caught:
         json.serialize(("one", "a"))
-    assert caught.value.message.startswith("Error serializing message to topic: t. ")
-    assert caught.value.message.endswith(
-        "\nHint: You probably forgot to add VALUE_SCHEMA_ID when creating the source."
+    assert caught.value.message == (
+        'Invalid Java object for schema with type INT32: class java.lang.String for field: "ID"'
     )
+    single = serde(C("AT", TIMESTAMP), unwrapped=True)
+    with pytest.raises(SerializationError) as caught:
+        single.serialize((1.5,))
+    assert caught.value.message == (
+        "Error serializing message to topic: t. Invalid Java object for schema "
+        '"org.apache.kafka.connect.data.Timestamp" with type INT64: class java.lang.Double for '
+        'field: "AT"\nHint: You probably forgot to add VALUE_SCHEMA_ID when creating the source.'
+    )
+    nested = serde(C("P", POINT), C("N", INTEGER))
+    with pytest.raises(SerializationError, match=r'class java\.lang\.String for field: "Y"'):
+        nested.serialize(({"X": 1, "Y": "2"}, 1))
     with pytest.raises(SerializationError) as caught:
         json.serialize((1,))
     assert caught.value.message == (

@@ -58,8 +58,11 @@ def test_a_wrong_size_fails_with_kafkas_message(sql_type: SqlType, cause: str) -
 
 def test_a_value_of_the_wrong_type_fails_to_write() -> None:
     serde = make_serde("KAFKA", [C("V", INTEGER)], topic="t")
-    with pytest.raises(SerializationError):
+    with pytest.raises(SerializationError) as caught:
         serde.serialize(("one",))
+    assert caught.value.message == (
+        "value does not match expected type. expected: Integer, but got: String"
+    )
     with pytest.raises(SerializationError, match="expected: 1, got: 2"):
         serde.serialize((1, 2))
 

@@ -22,6 +22,7 @@ from ksqlmv.engine.serde._avro_encode import row_writer
 from ksqlmv.engine.serde._avro_read import row_converter, strip_logical_types, value_converter
 from ksqlmv.engine.serde._avro_write import row_encoder
 from ksqlmv.engine.serde._connect import SchemaRefused, to_connect
+from ksqlmv.engine.serde._types import type_problem
 from ksqlmv.engine.serde.avro_schema import sink_schema
 from ksqlmv.engine.serde.base import (
     NULL_STRUCT_MESSAGE,
@@ -142,9 +143,13 @@ def _serializer(
         try:
             return (headers[0] if headers else header()) + body(row)
         except Exception as error:
+            problem = type_problem(columns, row)
+            if problem is not None and not unwrapped:
+                # a wrong value fails when ksqlDB puts it in the Connect struct, before writing
+                raise SerializationError(problem, topic=topic, is_key=is_key) from None
             raise record_error(
                 SerializationError,
-                f"Error serializing message to topic: {topic}. {error}{_HINT}",
+                f"Error serializing message to topic: {topic}. {problem or error}{_HINT}",
                 error,
                 topic=topic,
                 is_key=is_key,

@@ -16,6 +16,7 @@ from ksqlmv.engine.serde._json_read import (
     row_reader,
 )
 from ksqlmv.engine.serde._json_write import encoder, row_writer
+from ksqlmv.engine.serde._types import type_problem
 from ksqlmv.engine.serde.base import (
     NULL_STRUCT_MESSAGE,
     ColumnLike,
@@ -79,10 +80,14 @@ def json_serde(
             is_key=is_key,
         )
 
-    def fail_write(error: BaseException) -> SerializationError:
+    def fail_write(error: BaseException, row: Row) -> SerializationError:
+        problem = type_problem(columns, row)
+        if problem is not None and not unwrapped:
+            # a wrong value fails when ksqlDB puts it in the Connect struct, before writing
+            return SerializationError(problem, topic=topic, is_key=is_key)
         return record_error(
             SerializationError,
-            f"Error serializing message to topic: {topic}. {error}{_HINT}",
+            f"Error serializing message to topic: {topic}. {problem or error}{_HINT}",
             error,
             topic=topic,
             is_key=is_key,
@@ -120,7 +125,7 @@ def json_serde(
             try:
                 return write_one(row[0]).encode()
             except Exception as error:
-                raise fail_write(error) from None
+                raise fail_write(error, row) from None
 
     else:
         read_row = row_reader(columns)
@@ -151,7 +156,7 @@ def json_serde(
             try:
                 return write_row(row).encode()
             except Exception as error:
-                raise fail_write(error) from None
+                raise fail_write(error, row) from None
 
     return Serde("JSON", tuple(columns), is_key, features, serialize, deserialize)
 

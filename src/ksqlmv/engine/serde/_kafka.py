@@ -11,6 +11,7 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ksqlmv.engine.serde._types import java_class
 from ksqlmv.engine.serde.base import (
     ColumnLike,
     Row,
@@ -65,6 +66,15 @@ _CODECS: dict[BaseType, tuple[Callable[[Any], bytes], Callable[[bytes], Any]]] =
 }
 
 
+_JAVA_TYPES = {
+    BaseType.INTEGER: "Integer",
+    BaseType.BIGINT: "Long",
+    BaseType.DOUBLE: "Double",
+    BaseType.STRING: "String",
+    BaseType.BYTES: "ByteBuffer",
+}
+
+
 def kafka_serde(
     columns: Sequence[ColumnLike],
     features: frozenset[SerdeFeature],
@@ -83,6 +93,7 @@ def kafka_serde(
     if codec is None:
         raise FormatError(f"The 'KAFKA' format does not support type '{base.value}'")
     write, read = codec
+    expected = _JAVA_TYPES[base]
 
     def serialize(row: Row | None) -> bytes | None:
         if row is None:
@@ -100,8 +111,13 @@ def kafka_serde(
         try:
             return write(value)
         except Exception as error:
+            got = java_class(value).rpartition(".")[2]
             raise record_error(
-                SerializationError, str(error), error.__cause__, topic=topic, is_key=is_key
+                SerializationError,
+                f"value does not match expected type. expected: {expected}, but got: {got}",
+                error,
+                topic=topic,
+                is_key=is_key,
             ) from None
 
     def deserialize(data: bytes | None) -> Row | None:

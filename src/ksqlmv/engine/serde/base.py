@@ -110,6 +110,8 @@ class Serde:
     deserialize: Callable[[bytes | None], Row | None]
     writer_schema: Any = None
     """For AVRO: the Avro schema (JSON data) the serializer writes with."""
+    topic: str = ""
+    """The topic named in error messages."""
 
 
 def void_serde(

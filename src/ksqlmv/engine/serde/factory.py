@@ -7,6 +7,7 @@ columns a format can carry) and words every refusal as ksqlDB does, including th
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -111,7 +112,7 @@ def make_serde(
     if subject is None:
         subject = key_subject(topic) if is_key else value_subject(topic)
     try:
-        return _build(
+        serde = _build(
             spec,
             columns,
             props,
@@ -128,6 +129,7 @@ def make_serde(
             f"schema: {persistence_text(columns, chosen, is_key=is_key)}\n"
             f"reason: {error}"
         ) from error
+    return dataclasses.replace(serde, topic=topic)
 
 
 def _build(

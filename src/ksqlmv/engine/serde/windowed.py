@@ -65,7 +65,9 @@ class WindowedSerde:
             return None
         key = self.inner.serialize(windowed.key)
         if key is None:
-            raise SerializationError("A windowed key cannot be null", topic="", is_key=True)
+            raise SerializationError(
+                "A windowed key cannot be null", topic=self.inner.topic, is_key=True
+            )
         if self.session:
             return key + _TWO_LONGS.pack(windowed.end, windowed.start)
         return key + _LONG.pack(windowed.start)
@@ -77,13 +79,17 @@ class WindowedSerde:
         if self.session:
             if len(data) < 16:
                 raise DeserializationError(
-                    "Error deserializing session windowed key: fewer than 16 bytes", is_key=True
+                    "Error deserializing session windowed key: fewer than 16 bytes",
+                    topic=self.inner.topic,
+                    is_key=True,
                 )
             end, start = _TWO_LONGS.unpack_from(data, len(data) - 16)
             return WindowedKey(self.inner.deserialize(data[:-16]), start, end)
         if len(data) < 8:
             raise DeserializationError(
-                "Error deserializing time windowed key: fewer than 8 bytes", is_key=True
+                "Error deserializing time windowed key: fewer than 8 bytes",
+                topic=self.inner.topic,
+                is_key=True,
             )
         (start,) = _LONG.unpack_from(data, len(data) - 8)
         assert self.size_ms is not None
