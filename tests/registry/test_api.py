@@ -505,7 +505,7 @@ BAD_REGISTRATIONS = [
      "bad-name"),
     ("bad-default", {"schema": '{"type":"record","name":"R","fields":'
                                '[{"name":"a","type":"int","default":"x"}]}'},
-     (422, 42201), "Default value"),
+     (422, 42201), 'Invalid default for field a: "x" not a "int"'),
     ("duplicate-enum-symbol", {"schema": '{"type":"enum","name":"E","symbols":["A","A"]}'},
      (422, 42201), "Duplicate"),
     ("empty-schema", {"schema": ""}, (422, 42201), "Empty schema"),

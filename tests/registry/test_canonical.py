@@ -146,10 +146,53 @@ def test_invalid_schemas_name_the_reason(text: str, reason: str) -> None:
     assert reason in caught.value.message
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"type":"bytes","logicalType":"decimal","precision":2,"scale":5}',
+        '{"type":"long","logicalType":"bogus"}',
+        '{"type":"fixed","name":"D","size":12,"logicalType":"duration"}',
+    ],
+)
+def test_unknown_or_invalid_logical_types_are_ignored_not_refused(text: str) -> None:
+    # Avro-Java keeps the attributes and ignores the logical type; so do we (and quietly: the
+    # suite turns warnings into errors).
+    assert json.loads(parse_schema(text, validate_defaults=True).canonical) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    ("field_type", "default", "fits"),
+    [
+        ("int", 1, True), ("int", "1", False), ("int", 2**31, False), ("int", True, False),
+        ("long", 2**40, True), ("double", 1, True), ("float", 1.5, True), ("boolean", 0, False),
+        ("string", "s", True), ("bytes", "\u00ff", True), ("null", None, True),
+        (["null", "string"], None, True), (["null", "string"], "null", False),
+        (["string", "null"], "x", True), (["string", "null"], None, False),
+        ({"type": "array", "items": "int"}, [1, 2], True),
+        ({"type": "array", "items": "int"}, ["a"], False),
+        ({"type": "map", "values": "long"}, {"k": 1}, True),
+        ({"type": "enum", "name": "E", "symbols": ["A"]}, "A", True),
+        ({"type": "record", "name": "In", "fields": [{"name": "x", "type": "int"}]}, {"x": 1},
+         True),
+        ({"type": "record", "name": "In", "fields": [{"name": "x", "type": "int"}]}, {}, False),
+    ],
+)  # fmt: skip
+def test_new_schemas_get_their_defaults_checked(field_type: Any, default: Any, fits: bool) -> None:
+    text = json.dumps(
+        {"type": "record", "name": "R", "fields": [{"name": "f", "type": field_type,
+                                                   "default": default}]}
+    )  # fmt: skip
+    if fits:
+        parse_schema(text, validate_defaults=True)
+    else:
+        with pytest.raises(RegistryError, match="Invalid default for field f"):
+            parse_schema(text, validate_defaults=True)
+
+
 def test_defaults_are_checked_only_when_asked() -> None:
     text = '{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}'
     assert parse_schema(text).canonical.endswith('"default":"x"}]}')
-    with pytest.raises(RegistryError, match="Default value"):
+    with pytest.raises(RegistryError, match='Invalid default for field a: "x" not a "int"'):
         parse_schema(text, validate_defaults=True)
 
 

@@ -16,6 +16,9 @@ The printing rules, as Avro-Java applies them:
 - `array` / `map`: `type`, `items` / `values`, properties; a primitive with no properties is its
   bare name, so `{"type": "string"}` prints as `"string"`. Reserved words never print as
   properties: a primitive's `doc` is dropped, as Avro-Java drops it.
+
+Parsing uses the `avro` package; a new registration also has its field defaults checked against
+their types (a union's default against its first branch), as Avro-Java checks them.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +34,6 @@ from typing import Any
 import avro.errors
 import avro.name
 import avro.schema
-import fastavro
-import fastavro.schema
 
 from ksqlmv.errors import RegistryError
 
@@ -97,26 +99,92 @@ def parse_schema(
     except (ValueError, TypeError) as error:
         raise invalid_schema(f"Invalid JSON: {error}") from None
     known: set[str] = set()
+    with warnings.catch_warnings():
+        # An unknown or invalid logical type is ignored, as Avro-Java ignores it; the parsers
+        # would otherwise warn about it on every parse.
+        warnings.simplefilter("ignore")
+        parsed, document = _parse_avro(document, resolved, known, normalize, validate_defaults)
+    canonical = _dumps(_canonical(document, None, known))
+    return ParsedSchema(canonical, tuple(references), parsed)
+
+
+def _parse_avro(
+    document: Json,
+    resolved: Sequence[str],
+    known: set[str],
+    normalize: bool,
+    validate_defaults: bool,
+) -> tuple[avro.schema.Schema, Json]:
+    """Parse the referenced schemas, then `document`, into one name space: the Avro object and
+    the document (normalized when asked). `known` collects the referenced types' full names."""
     names = avro.name.Names()
-    named_for_fastavro: dict[str, Any] = {}
     try:
         for reference_text in resolved:
             reference_doc = json.loads(reference_text)
             avro.schema.make_avsc_object(reference_doc, names)
             _canonical(reference_doc, None, known)
-            if validate_defaults:
-                fastavro.parse_schema(reference_doc, named_schemas=named_for_fastavro)
         if normalize:
             document = _normalized(document)
         parsed = avro.schema.make_avsc_object(document, names)
-        if validate_defaults:
-            fastavro.parse_schema(document, named_schemas=named_for_fastavro)
-    except (avro.errors.AvroException, fastavro.schema.SchemaParseException) as error:
+    except avro.errors.AvroException as error:
         raise invalid_schema(str(error)) from None
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise invalid_schema(f"{type(error).__name__}: {error}") from None
-    canonical = _dumps(_canonical(document, None, known))
-    return ParsedSchema(canonical, tuple(references), parsed)
+    if validate_defaults:
+        _check_defaults(parsed, set())
+    return parsed, document
+
+
+def _check_defaults(schema: avro.schema.Schema, seen: set[str]) -> None:
+    """Refuse a field default that does not fit its type, as Avro-Java's parser does when it
+    validates defaults (new registrations): a union's default fits its first branch."""
+    if isinstance(schema, avro.schema.NamedSchema):
+        if schema.fullname in seen:
+            return
+        seen.add(schema.fullname)
+    if isinstance(schema, avro.schema.RecordSchema):
+        for field in schema.fields:
+            if field.has_default and not _fits(field.type, field.default):
+                shown, expected = _dumps(field.default), _dumps(field.type.to_json())
+                raise invalid_schema(
+                    f"Invalid default for field {field.name}: {shown} not a {expected}"
+                )
+            _check_defaults(field.type, seen)
+    elif isinstance(schema, avro.schema.ArraySchema):
+        _check_defaults(schema.items, seen)
+    elif isinstance(schema, avro.schema.MapSchema):
+        _check_defaults(schema.values, seen)
+    elif isinstance(schema, avro.schema.UnionSchema):
+        for branch in schema.schemas:
+            _check_defaults(branch, seen)
+
+
+def _fits(schema: avro.schema.Schema, value: Json) -> bool:
+    """Whether a JSON default value suits `schema` (Avro-Java's `isValidDefault`)."""
+    kind = schema.type
+    if kind in ("string", "bytes", "enum", "fixed"):
+        return isinstance(value, str)
+    if kind in ("int", "long"):
+        limit = 2**31 if kind == "int" else 2**63
+        return isinstance(value, int) and not isinstance(value, bool) and -limit <= value < limit
+    if kind in ("float", "double"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "null":
+        return value is None
+    if isinstance(schema, avro.schema.ArraySchema):
+        return isinstance(value, list) and all(_fits(schema.items, item) for item in value)
+    if isinstance(schema, avro.schema.MapSchema):
+        return isinstance(value, dict) and all(_fits(schema.values, v) for v in value.values())
+    if isinstance(schema, avro.schema.UnionSchema):
+        return bool(schema.schemas) and _fits(schema.schemas[0], value)
+    if isinstance(schema, avro.schema.RecordSchema):
+        return isinstance(value, dict) and all(
+            _fits(field.type, value[field.name]) if field.name in value else field.has_default
+            for field in schema.fields
+        )
+    return True
 
 
 def schema_identity(
