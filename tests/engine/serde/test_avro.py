@@ -438,3 +438,39 @@ def test_a_value_of_the_wrong_type_fails_as_connect_reports_it(
         'Invalid Java object for schema "org.apache.kafka.connect.data.Date" with type INT32: '
         'class java.lang.String for field: "AT"'
     )
+
+
+def test_a_chosen_schema_gives_null_columns_their_defaults_as_connect_does(
+    registry: InMemorySchemaRegistry,
+) -> None:
+    # ksqlDB's "VALUE_SCHEMA_ID with compound types and default value": NULLs become defaults
+    inner = {
+        "type": "record",
+        "name": "transaction",
+        "fields": [
+            {"name": "num_shares", "type": "int", "default": 0},
+            {"name": "amount", "type": ["null", "int"]},
+        ],
+    }
+    chosen = {
+        "type": "record",
+        "name": "Transaction",
+        "namespace": "com.acme",
+        "fields": [
+            {"name": "eventID", "type": "string"},
+            {"name": "transaction", "type": inner},
+        ],
+    }
+    registry.register_with_id("model-value", json.dumps(chosen), 102)
+    transaction = StructType((StructField("num_shares", INTEGER), StructField("amount", INTEGER)))
+    columns = [C("eventID", STRING), C("transaction", transaction)]
+    avro = make_serde("AVRO", columns, {"schemaId": "102"}, topic="model", registry=registry)
+    data = avro.serialize(("1", {"num_shares": None, "amount": None}))
+    assert data is not None
+    body = fastavro.schemaless_reader(io.BytesIO(data[5:]), fastavro.parse_schema(chosen), None)
+    assert body == {"eventID": "1", "transaction": {"num_shares": 0, "amount": None}}
+    with pytest.raises(SerializationError) as caught:
+        avro.serialize((None, None))
+    assert caught.value.causes[0] == (
+        'Invalid value: null used for required field: "eventID", schema type: STRING'
+    )

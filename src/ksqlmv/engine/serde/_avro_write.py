@@ -93,12 +93,12 @@ class _Builder:
 
         def convert(value: Mapping[str, Any]) -> dict[str, Any]:
             result = {}
-            for avro_name, source, constant, field in plan:
-                if source is None:
-                    result[avro_name] = constant()
+            for avro_name, source, default, field in plan:
+                item = None if source is None else value.get(source)
+                if item is None:
+                    result[avro_name] = default()
                 else:
-                    item = value.get(source)
-                    result[avro_name] = item if item is None or field is None else field(item)
+                    result[avro_name] = item if field is None else field(item)
             return result
 
         return convert
@@ -106,7 +106,10 @@ class _Builder:
     def fields(
         self, node: Mapping[str, Any], space: str | None, columns: Sequence[tuple[str, SqlType]]
     ) -> list[tuple[str, str | None, Callable[[], Any], Convert | None]]:
-        """(Avro field, source column or None, default maker, conversion) per Avro field."""
+        """(Avro field, source column or None, value for NULL, conversion) per Avro field.
+
+        As Connect's `Struct.get` does, a NULL (or absent) value takes the field's default.
+        """
         by_name = {name.replace(".", "_"): (name, sql_type) for name, sql_type in columns}
         plan: list[tuple[str, str | None, Callable[[], Any], Convert | None]] = []
         for field in node.get("fields", ()):
@@ -114,9 +117,9 @@ class _Builder:
             found = by_name.get(avro_name)
             if found is not None:
                 convert = self.build(field.get("type"), space, found[1])
-                plan.append((avro_name, found[0], _no_default, convert))
+                plan.append((avro_name, found[0], _default(field, space, self, True), convert))
             else:
-                plan.append((avro_name, None, _default(field, space, self), None))
+                plan.append((avro_name, None, _default(field, space, self, False), None))
         return plan
 
 
@@ -124,23 +127,48 @@ def _no_default() -> Any:
     return None
 
 
-def _default(field: Mapping[str, Any], space: str | None, builder: _Builder) -> Callable[[], Any]:
-    """The value of an Avro field the columns do not have, as ksqlDB fills it."""
+def _default(
+    field: Mapping[str, Any], space: str | None, builder: _Builder, present: bool
+) -> Callable[[], Any]:
+    """What a field gets for NULL: its default, else NULL when optional, else an error.
+
+    ksqlDB's message differs for a field the columns lack and a column that is NULL.
+    """
     if "default" in field:
         default = field["default"]
         return lambda: default
     node, _ = builder.resolve(field.get("type"), space)
     if isinstance(node, list) and "null" in node:
         return _no_default
-    message = (
-        f"Missing default value for required Avro field: [{field.get('name')}]. This field "
-        "appears in Avro schema in Schema Registry"
-    )
+    name = field.get("name")
+    if present:
+        kind = node.get("type") if isinstance(node, Mapping) else node
+        connect = _CONNECT_TYPES.get(str(kind), str(kind).upper())
+        message = f'Invalid value: null used for required field: "{name}", schema type: {connect}'
+    else:
+        message = (
+            f"Missing default value for required Avro field: [{name}]. This field appears in "
+            "Avro schema in Schema Registry"
+        )
 
     def missing() -> Any:
         raise ValueError(message)
 
     return missing
+
+
+_CONNECT_TYPES = {
+    "int": "INT32",
+    "long": "INT64",
+    "float": "FLOAT32",
+    "double": "FLOAT64",
+    "boolean": "BOOLEAN",
+    "string": "STRING",
+    "bytes": "BYTES",
+    "fixed": "BYTES",
+    "enum": "STRING",
+    "record": "STRUCT",
+}
 
 
 def row_encoder(
@@ -168,11 +196,11 @@ def row_encoder(
             items.append(f"{avro_name!r}: D{position}()")
         else:
             x = f"x{index_of[source]}"
-            if convert is None:
-                items.append(f"{avro_name!r}: {x}")
-            else:
+            namespace[f"D{position}"] = default
+            value = x if convert is None else f"C{position}({x})"
+            if convert is not None:
                 namespace[f"C{position}"] = convert
-                items.append(f"{avro_name!r}: None if {x} is None else C{position}({x})")
+            items.append(f"{avro_name!r}: D{position}() if {x} is None else {value}")
     lines = ["def encode(row):"]
     for column in columns:
         if column.name.replace(".", "_") not in known:
