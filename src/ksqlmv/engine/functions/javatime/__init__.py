@@ -51,13 +51,14 @@ __all__ = [
 
 
 @functools.lru_cache(maxsize=1000)
-def formatter(pattern: str, parsing: bool = False) -> Composite:
+def formatter(pattern: str, root: bool = False) -> Composite:
     """The compiled pattern (cached, as ksqlDB caches up to 1000 formatters per function).
 
-    `parsing` selects the parser ksqlDB builds for PARSE_TIMESTAMP and friends: case-insensitive
-    with Locale.ROOT's texts. PatternError for an invalid pattern.
+    `root` selects Locale.ROOT's texts, as ksqlDB's timestamp parser (PARSE_TIMESTAMP,
+    STRINGTOTIMESTAMP, CAST to TIMESTAMP) uses; the others use the English ones. Parsing is
+    always case-insensitive, as in every ksqlDB parser. PatternError for an invalid pattern.
     """
-    return compile_pattern(pattern, root_locale=parsing)
+    return compile_pattern(pattern, root_locale=root)
 
 
 def format_timestamp(epoch_millis: int, fmt: Composite, zone: Zone) -> str:

@@ -313,21 +313,38 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 _ORDINALS = ("1st", "2nd", "3rd", "4th")
 
 
-def _texts(target: Field, style: TextStyle, root: bool) -> dict[int, str]:
-    """The English texts of a field's values; Locale.ROOT prints short forms for FULL."""
-    if root and style is TextStyle.FULL:
-        style = TextStyle.SHORT
+def _root_texts(target: Field, style: TextStyle, standalone: bool) -> dict[int, str] | None:
+    """Locale.ROOT's texts where they differ from English (CLDR's root locale)."""
     narrow = style is TextStyle.NARROW
     if target is Field.MONTH_OF_YEAR:
-        return {
-            i + 1: m[0] if narrow else m if style is TextStyle.FULL else m[:3]
-            for i, m in enumerate(_MONTHS)
-        }
+        if narrow:
+            return {i + 1: str(i + 1) for i in range(12)}
+        return {i + 1: m[:3] for i, m in enumerate(_MONTHS)}
+    if target is Field.DAY_OF_WEEK and not narrow:
+        return {i + 1: d[:3] for i, d in enumerate(_DAYS)}
+    if target is Field.ERA:
+        return {0: "BC", 1: "AD"} if style is TextStyle.SHORT else {0: "BCE", 1: "CE"}
+    if target is Field.QUARTER_OF_YEAR:
+        if narrow or (standalone and style is TextStyle.SHORT):
+            return {q: str(q) for q in range(1, 5)}
+        return {q: f"Q{q}" for q in range(1, 5)}
+    return None
+
+
+def _texts(target: Field, style: TextStyle, root: bool, standalone: bool = False
+           ) -> dict[int, str]:
+    """The English texts of a field's values, or Locale.ROOT's when `root`."""
+    if root:
+        found = _root_texts(target, style, standalone)
+        if found is not None:
+            return found
+    narrow = style is TextStyle.NARROW
+    if target is Field.MONTH_OF_YEAR:
+        return {i + 1: m[0] if narrow else m if style is TextStyle.FULL else m[:3]
+                for i, m in enumerate(_MONTHS)}
     if target is Field.DAY_OF_WEEK:
-        return {
-            i + 1: d[0] if narrow else d if style is TextStyle.FULL else d[:3]
-            for i, d in enumerate(_DAYS)
-        }
+        return {i + 1: d[0] if narrow else d if style is TextStyle.FULL else d[:3]
+                for i, d in enumerate(_DAYS)}
     if target is Field.AMPM_OF_DAY:
         return {0: "a", 1: "p"} if narrow else {0: "AM", 1: "PM"}
     if target is Field.ERA:
@@ -335,7 +352,7 @@ def _texts(target: Field, style: TextStyle, root: bool) -> dict[int, str]:
             return {0: "B", 1: "A"}
         if style is TextStyle.FULL:
             return {0: "Before Christ", 1: "Anno Domini"}
-        return {0: "BCE", 1: "CE"} if root else {0: "BC", 1: "AD"}
+        return {0: "BC", 1: "AD"}
     if target is Field.QUARTER_OF_YEAR:
         if narrow:
             return {q: str(q) for q in range(1, 5)}
@@ -352,17 +369,19 @@ class Text(Element):
     field: Field
     style: TextStyle
     root: bool = False
+    standalone: bool = False
 
     def print(self, moment: Moment, out: list[str]) -> bool:
         value = moment.get(self.field)
-        out.append(_texts(self.field, self.style, self.root)[value])
+        out.append(_texts(self.field, self.style, self.root, self.standalone)[value])
         return True
 
     def parse(self, context: ParseContext, position: int) -> int:
         if position > len(context.text):
             return ~position
         choices = sorted(
-            _texts(self.field, self.style, self.root).items(), key=lambda kv: -len(kv[1])
+            _texts(self.field, self.style, self.root, self.standalone).items(),
+            key=lambda kv: -len(kv[1]),
         )
         for value, text in choices:
             if context.matches(position, text):
@@ -604,9 +623,21 @@ class Pad(Element):
 
 
 def _describe(moment: Moment) -> str:
+    """A LocalDate, LocalTime or LocalDateTime as Java's toString prints it."""
+    from ksqlmv.engine.functions.javatime.fields import civil_from_days
+
     parts = []
     if moment.epoch_day is not None:
-        parts.append("date")
+        year, month, day = civil_from_days(moment.epoch_day)
+        parts.append(f"{year:04d}-{month:02d}-{day:02d}")
     if moment.nano_of_day is not None:
-        parts.append("time")
-    return " and ".join(parts) or "value"
+        seconds, nanos = divmod(moment.nano_of_day, 1_000_000_000)
+        text = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
+        if seconds % 60 or nanos:
+            text += f":{seconds % 60:02d}"
+        if nanos:
+            digits = f"{nanos:09d}"
+            text += "." + (digits[:3] if nanos % 1_000_000 == 0 else
+                           digits[:6] if nanos % 1000 == 0 else digits)
+        parts.append(text)
+    return "T".join(parts)

@@ -113,8 +113,8 @@ class _Builder:
             index = self.append(number)
             section.value_index = -1 if wrapped else index
 
-    def text(self, target: Field, style: TextStyle) -> None:
-        self.append(Text(target, style, self.root))
+    def text(self, target: Field, style: TextStyle, standalone: bool = False) -> None:
+        self.append(Text(target, style, self.root, standalone))
 
     def optional_start(self) -> None:
         self.active.value_index = -1
@@ -159,7 +159,7 @@ def _letter_field(builder: _Builder, letter: str, count: int, target: Field) -> 
         styles = {3: TextStyle.SHORT, 4: TextStyle.FULL, 5: TextStyle.NARROW}
         if count not in styles:
             raise PatternError(f"Too many pattern letters: {letter}")
-        builder.text(target, styles[count])
+        builder.text(target, styles[count], standalone=letter in "cLq")
         return
     if letter == "a":
         if count != 1:

@@ -68,7 +68,8 @@ class WeekBased(Number):
 
     def value_of(self, moment: Moment) -> int:
         if moment.epoch_day is None:
-            raise TemporalError(f"Unsupported field: {self._name()}")
+            # Java asks for the day of week first, whatever the letter
+            raise TemporalError("Unsupported field: DayOfWeek")
         day = moment.epoch_day
         if self.letter in "ec":
             return _localized_day_of_week(day)
@@ -86,6 +87,8 @@ class WeekBased(Number):
             text = text[-2:]
         elif value < 0:
             text = "-" + text
+        elif self.sign is SignStyle.EXCEEDS_PAD and value >= 10**self.min_width:
+            text = "+" + text
         out.append(text)
         return True
 
@@ -103,11 +106,11 @@ class WeekBased(Number):
         return f"{names[self.letter]}[WeekFields[SUNDAY,1]]"
 
 
-def week_based(letter: str, min_width: int, max_width: int, count: int) -> WeekBased:
-    """The element for week letter `letter` repeated `count` times."""
-    if letter == "Y":
-        sign = SignStyle.NORMAL if count == 2 else SignStyle.EXCEEDS_PAD
-        max_width = 2 if count == 2 else 19
-    else:
-        sign = SignStyle.NOT_NEGATIVE
+def week_based(letter: str, count: int, min_width: int, max_width: int) -> WeekBased:
+    """The element for week letter `letter` repeated `count` times (Java's
+    WeekBasedFieldPrinterParser): `Y` is padded with a sign from four letters on."""
+    sign = SignStyle.NOT_NEGATIVE
+    if letter == "Y" and count != 2:
+        sign = SignStyle.NORMAL if count < 4 else SignStyle.EXCEEDS_PAD
+        min_width, max_width = count, 19
     return WeekBased(Field.DAY_OF_WEEK, min_width, max_width, sign, 0, letter)

@@ -27,6 +27,10 @@ __all__ = [
     "zone_text_candidates",
 ]
 
+# instants zoneinfo can place: the years 2 to 9998, with a day's margin for offsets
+_EARLIEST = -62_104_060_800 + 86_400
+_LATEST = 253_339_228_800 - 86_400
+_CYCLE = 146_097 * 86_400  # 400 Gregorian years
 _REGION = re.compile(r"[A-Za-z][A-Za-z0-9~/._+-]+")
 _OFFSET = re.compile(r"([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?")
 
@@ -51,12 +55,7 @@ class Zone:
         if self.info is None:
             assert self.fixed is not None
             return self.fixed
-        try:
-            moment = datetime.fromtimestamp(epoch_second, UTC).astimezone(self.info)
-        except (OverflowError, OSError, ValueError):
-            # outside datetime's range: use the standard offset of the nearest representable year
-            edge = datetime(9999 if epoch_second > 0 else 1, 1, 1, tzinfo=UTC)
-            moment = edge.astimezone(self.info)
+        moment = datetime.fromtimestamp(_placeable(epoch_second), UTC).astimezone(self.info)
         offset = moment.utcoffset()
         assert offset is not None
         return int(offset.total_seconds())
@@ -70,11 +69,8 @@ class Zone:
         if self.info is None:
             assert self.fixed is not None
             return self.fixed
-        local_seconds = epoch_day * 86_400 + second_of_day
-        try:
-            naive = datetime(1970, 1, 1) + timedelta(seconds=local_seconds)
-        except OverflowError:
-            return self.offset_at(local_seconds)
+        local_seconds = _placeable(epoch_day * 86_400 + second_of_day)
+        naive = datetime(1970, 1, 1) + timedelta(seconds=local_seconds)
         offset = naive.replace(tzinfo=self.info, fold=0).utcoffset()
         assert offset is not None
         return int(offset.total_seconds())
@@ -87,6 +83,17 @@ class Zone:
 
     def __repr__(self) -> str:
         return f"Zone({self.id!r})"
+
+
+def _placeable(epoch_second: int) -> int:
+    """An instant zoneinfo can handle with the same rules as `epoch_second`.
+
+    Far-future instants move back by whole 400-year Gregorian cycles (the rules repeat);
+    instants before year 2 keep the zone's local mean time, the offset before its first change.
+    """
+    if epoch_second > _LATEST:
+        return epoch_second - ((epoch_second - _LATEST) // _CYCLE + 1) * _CYCLE
+    return max(epoch_second, _EARLIEST)
 
 
 def _is_prefixed(zone_id: str) -> bool:
@@ -212,10 +219,7 @@ _PREFERRED = {
 def _is_daylight(zone: Zone, epoch_second: int) -> bool:
     if zone.info is None:
         return False
-    try:
-        moment = datetime.fromtimestamp(epoch_second, UTC).astimezone(zone.info)
-    except (OverflowError, OSError, ValueError):
-        return False
+    moment = datetime.fromtimestamp(_placeable(epoch_second), UTC).astimezone(zone.info)
     return bool(moment.dst())
 
 

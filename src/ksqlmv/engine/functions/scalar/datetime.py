@@ -204,7 +204,7 @@ def _string_to_date(text: str | None, pattern: str | None) -> int:
     try:
         if text is None or pattern is None:
             raise TemporalError("Cannot parse NULL")
-        return javatime.parse_date(text, formatter(pattern, True))
+        return javatime.parse_date(text, formatter(pattern))
     except _FAILURES as error:
         raise FunctionError(
             f"Failed to parse date '{text}' with formatter '{pattern}': {error}"
@@ -215,7 +215,7 @@ def _parse_time(text: str | None, pattern: str | None) -> int | None:
     if text is None or pattern is None:
         return None
     try:
-        return javatime.parse_time(text, formatter(pattern, True))
+        return javatime.parse_time(text, formatter(pattern))
     except _FAILURES as error:
         raise FunctionError(
             f"Failed to parse time '{text}' with formatter '{pattern}': {error}"
