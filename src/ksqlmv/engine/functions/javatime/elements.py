@@ -331,8 +331,7 @@ def _root_texts(target: Field, style: TextStyle, standalone: bool) -> dict[int, 
     return None
 
 
-def _texts(target: Field, style: TextStyle, root: bool, standalone: bool = False
-           ) -> dict[int, str]:
+def _texts(target: Field, style: TextStyle, root: bool, standalone: bool = False) -> dict[int, str]:
     """The English texts of a field's values, or Locale.ROOT's when `root`."""
     if root:
         found = _root_texts(target, style, standalone)
@@ -340,11 +339,15 @@ def _texts(target: Field, style: TextStyle, root: bool, standalone: bool = False
             return found
     narrow = style is TextStyle.NARROW
     if target is Field.MONTH_OF_YEAR:
-        return {i + 1: m[0] if narrow else m if style is TextStyle.FULL else m[:3]
-                for i, m in enumerate(_MONTHS)}
+        return {
+            i + 1: m[0] if narrow else m if style is TextStyle.FULL else m[:3]
+            for i, m in enumerate(_MONTHS)
+        }
     if target is Field.DAY_OF_WEEK:
-        return {i + 1: d[0] if narrow else d if style is TextStyle.FULL else d[:3]
-                for i, d in enumerate(_DAYS)}
+        return {
+            i + 1: d[0] if narrow else d if style is TextStyle.FULL else d[:3]
+            for i, d in enumerate(_DAYS)
+        }
     if target is Field.AMPM_OF_DAY:
         return {0: "a", 1: "p"} if narrow else {0: "AM", 1: "PM"}
     if target is Field.ERA:
@@ -637,7 +640,12 @@ def _describe(moment: Moment) -> str:
             text += f":{seconds % 60:02d}"
         if nanos:
             digits = f"{nanos:09d}"
-            text += "." + (digits[:3] if nanos % 1_000_000 == 0 else
-                           digits[:6] if nanos % 1000 == 0 else digits)
+            text += "." + (
+                digits[:3]
+                if nanos % 1_000_000 == 0
+                else digits[:6]
+                if nanos % 1000 == 0
+                else digits
+            )
         parts.append(text)
     return "T".join(parts)
