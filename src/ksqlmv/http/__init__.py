@@ -3,7 +3,8 @@
 Handlers are protocol-agnostic: `async def handler(request: Request) -> Response |
 StreamingResponse`. A `Router` maps method and path pattern to handlers (matching on the raw,
 percent-encoded path), `HttpServer` serves any such app with keep-alive, pipelining, chunked
-streaming and request size limits, and `BasicAuthGuard` adds optional basic authentication.
+streaming and request size limits, `Http2Factory` adds HTTP/2 cleartext (prior knowledge and
+`Upgrade: h2c`) to it, and `BasicAuthGuard` adds optional basic authentication.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from ksqlmv.http.auth import BasicAuthGuard as BasicAuthGuard
 from ksqlmv.http.auth import parse_credentials as parse_credentials
 from ksqlmv.http.http1 import H2cFactory as H2cFactory
+from ksqlmv.http.http2 import Http2Factory as Http2Factory
 from ksqlmv.http.messages import Answer as Answer
 from ksqlmv.http.messages import App as App
 from ksqlmv.http.messages import Request as Request
@@ -33,6 +35,7 @@ __all__ = [
     "ErrorHandler",
     "H2cFactory",
     "Handler",
+    "Http2Factory",
     "HttpServer",
     "Limits",
     "Request",

@@ -33,9 +33,22 @@ _FALSE = frozenset({"false", ""})
 
 
 class Request:
-    """One HTTP request: method, percent-encoded path, query, headers (lower-case names), body."""
+    """One HTTP request: method, percent-encoded path, query, headers (lower-case names), body.
 
-    __slots__ = ("_query", "body", "headers", "http_version", "method", "path_params", "raw_path")
+    `http_version` is "1.0", "1.1" or "2". `body_stream` is None unless the server was told to
+    hand this path's body over while it arrives (see `Http2Factory(streaming_paths=...)`).
+    """
+
+    __slots__ = (
+        "_query",
+        "body",
+        "body_stream",
+        "headers",
+        "http_version",
+        "method",
+        "path_params",
+        "raw_path",
+    )
 
     def __init__(
         self,
@@ -50,6 +63,9 @@ class Request:
         self.raw_path = raw_path
         self.headers: dict[str, str] = headers if headers is not None else {}
         self.body = body
+        # Set (by HTTP/2) only for paths served while their body still arrives; `body` is then
+        # empty and the handler reads the chunks from here.
+        self.body_stream: AsyncIterator[bytes] | None = None
         self.http_version = http_version
         self.path_params: dict[str, str] = {}
         self._query: dict[str, list[str]] | str = query_string
