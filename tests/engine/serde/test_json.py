@@ -267,6 +267,11 @@ def test_what_is_written_reads_back(sql_type: SqlType, value: Any, text: str) ->
         assert read == value
 
 
+def test_a_null_map_key_is_written_as_the_text_null_as_connect_does() -> None:
+    json = serde(C("M", MapType(STRING, INTEGER)), unwrapped=True)
+    assert json.serialize(({None: 10, "a": None},)) == b'{"null":10,"a":null}'
+
+
 def test_rows_keep_column_order_and_nulls() -> None:
     json = serde(C("B", STRING), C("A", INTEGER), C("C", DOUBLE))
     assert json.serialize(("x", None, 2.0)) == b'{"B":"x","A":null,"C":2.0}'

@@ -35,14 +35,17 @@ def json_text(value: Any) -> str:
     if kind is float:
         return _double_json(value)
     if kind is dict:
-        return (
-            "{" + ",".join(f"{encode_basestring(k)}:{json_text(v)}" for k, v in value.items()) + "}"
-        )
+        return "{" + ",".join(f"{_key(k)}:{json_text(v)}" for k, v in value.items()) + "}"
     if kind is list or kind is tuple:
         return "[" + ",".join(json_text(v) for v in value) + "]"
     if isinstance(value, bytes | bytearray | memoryview):
         return '"' + values.b64encode(bytes(value)) + '"'
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _key(key: str | None) -> str:
+    """A map key: a NULL key is written as the text "null", as Connect's JsonConverter does."""
+    return '"null"' if key is None else encode_basestring(key)
 
 
 def _double_json(value: float) -> str:
@@ -78,9 +81,7 @@ def encoder(sql_type: SqlType) -> Encode:
         entry = encoder(sql_type.value)
         return lambda v: (
             "{"
-            + ",".join(
-                f"{encode_basestring(k)}:{'null' if x is None else entry(x)}" for k, x in v.items()
-            )
+            + ",".join(f"{_key(k)}:{'null' if x is None else entry(x)}" for k, x in v.items())
             + "}"
         )
     assert isinstance(sql_type, StructType)
