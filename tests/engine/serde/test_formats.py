@@ -349,3 +349,17 @@ def test_key_types_per_format() -> None:
     assert not supports_key_type("DELIMITED", ArrayType(INTEGER))
     assert supports_key_type("JSON", ArrayType(INTEGER))
     assert not supports_key_type("NONE", INTEGER)
+
+
+def test_no_columns_is_void_for_keys_kafka_and_none_and_an_empty_record_elsewhere() -> None:
+    registry = InMemorySchemaRegistry()
+    for name in ("KAFKA", "NONE", "JSON", "DELIMITED", "AVRO"):
+        void = make_serde(name, [], is_key=True, topic="t", registry=registry)
+        assert void.serialize(()) is None
+        assert void.deserialize(b"anything") is None
+    assert make_serde("KAFKA", [], topic="t").deserialize(b"x") is None
+    json = make_serde("JSON", [], topic="t")
+    assert json.serialize(()) == b"{}"
+    assert json.deserialize(b'{"ignored": 1}') == ()
+    avro = make_serde("AVRO", [], topic="t", registry=registry)
+    assert avro.deserialize(avro.serialize(())) == ()

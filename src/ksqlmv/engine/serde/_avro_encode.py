@@ -172,6 +172,8 @@ def row_writer(columns: Sequence[ColumnLike], *, unwrapped: bool) -> Callable[[R
     if unwrapped:
         single = writer(columns[0].type)
         return lambda row: single(row[0])
+    if not columns:
+        return lambda row: b""
     namespace: dict[str, Any] = {
         "_N": _NULL,
         "_SOME": _SOME,

@@ -153,7 +153,9 @@ def _build(
             "The 'NONE' format can only be used when no columns are defined. Got: "
             + columns_text(columns, is_key=is_key)
         )
-    if not columns:
+    if not columns and (is_key or spec.name in ("KAFKA", "NONE")):
+        # KAFKA and NONE have ksqlDB's void serde; a keyless source's key is never read or
+        # written (its records keep a NULL key). Values of other formats are empty records.
         return void_serde(spec.name, columns, is_key=is_key, features=features)
     if SerdeFeature.UNWRAP_SINGLES in features and len(columns) != 1:
         raise FormatError("Unwrapping only valid for single columns")
