@@ -28,7 +28,7 @@ from ksqlmv.engine.runtime.builder import QueryBuilder
 from ksqlmv.engine.runtime.processing_log import ProcessingLog
 from ksqlmv.engine.runtime.query import RunningQuery
 from ksqlmv.errors import AnalysisError, KsqlmvError
-from ksqlmv.sql import ast, parse
+from ksqlmv.sql import ast, parse, split_statements
 
 __all__ = ["DEFAULT_PROPERTIES", "KsqlEngine", "Session"]
 
@@ -125,9 +125,14 @@ class KsqlEngine:
     ) -> list[StatementResult]:
         """Run every statement of `sql` in order; stops at the first that fails (raises)."""
         session = self.session(properties, variables)
-        return [
-            self.execute_statement(statement, session) for statement in self.parse(sql, session)
-        ]
+        results = []
+        for piece in split_statements(sql):
+            # Each statement is parsed only once the ones before it ran (DEFINE, SET), padded so
+            # that error positions count lines and columns in the whole text.
+            padded = "\n" * (piece.line - 1) + " " * (piece.column - 1) + piece.text
+            for statement in self.parse(padded, session):
+                results.append(self.execute_statement(statement, session))
+        return results
 
     def parse(self, sql: str, session: Session) -> list[ast.Statement]:
         """`sql` split and parsed, with the session's variables substituted."""

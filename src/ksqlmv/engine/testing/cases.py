@@ -88,6 +88,8 @@ class ExpectedError:
 class TestCase:
     """One runnable case, after `format`/`config` expansion."""
 
+    __test__ = False  # a test case's description, not a pytest test class
+
     file: str
     name: str
     statements: tuple[str, ...]
