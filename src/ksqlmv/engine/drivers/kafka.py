@@ -1,0 +1,330 @@
+"""The Kafka driver: the engine's topics, producer, state stores and queries on a real broker.
+
+It speaks only the Kafka protocol, through confluent-kafka, so it runs unchanged on the embedded
+broker, Tansu, Redpanda or Apache Kafka. What it does for the engine:
+
+* **topics**: existence, partition counts, creation and deletion through the admin client;
+* **producing**: one shared producer (`acks=all`, idempotent, Java's murmur2 partitioner so keys
+  land where Java clients put them); `listen(topic, fn)` also shows every record produced to a
+  topic to in-process listeners before it is sent (materialized views of query sinks use it);
+* **state stores**: each store writes its changes to a compacted changelog topic, and a query
+  that starts restores its stores from their changelogs before it reads any input;
+* **queries**: each persistent query reads its source topics through a `TopicFeed` in the
+  consumer group ksqlDB would use (`_confluent-ksql-<service id>query_<query id>`), starting at
+  the group's committed offsets (else `auto.offset.reset`) and committing what it processed once
+  the producer has flushed the results: at-least-once, and a restart resumes where it stopped.
+
+Records are processed on the engine's thread: pass `dispatch=loop.call_soon_threadsafe` when the
+engine lives on an event loop; the default runs batches on the feed threads (then only one query
+may touch shared state at a time, which the test of this module respects).
+
+```python
+driver = KafkaDriver({"bootstrap.servers": "127.0.0.1:9092"}, registry, dispatch=...)
+engine = KsqlEngine(driver)
+engine.execute("CREATE STREAM s (id INT KEY, v STRING) WITH (kafka_topic='s', "
+               "partitions=1, value_format='JSON'); "
+               "CREATE TABLE t AS SELECT id, COUNT(*) AS n FROM s GROUP BY id;")
+```
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from confluent_kafka import KafkaError, KafkaException, Producer
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+
+from ksqlmv.engine.drivers.changelog import changelog_store, restore_batch
+from ksqlmv.engine.drivers.feeds import Dispatch, Record, Start, TopicFeed, inline, read_to_end
+from ksqlmv.engine.runtime.base import Headers, fatal
+from ksqlmv.engine.runtime.builder import StoreFactory
+from ksqlmv.engine.runtime.query import RunningQuery
+from ksqlmv.engine.runtime.stores import KeyValueStore
+from ksqlmv.errors import ExecutionError, ServiceUnavailableError
+
+__all__ = ["KafkaDriver", "application_id"]
+
+log = logging.getLogger(__name__)
+kafka_log = logging.getLogger("ksqlmv.engine.kafka")
+
+Listener = Callable[[bytes | None, bytes | None, int, Headers], None]
+
+
+def application_id(service_id: str, query_id: str) -> str:
+    """The consumer group (Kafka Streams application id) of a persistent query."""
+    return f"_confluent-ksql-{service_id}query_{query_id}"
+
+
+def _offset_reset(properties: dict[str, Any]) -> str:
+    for name in ("auto.offset.reset", "ksql.streams.auto.offset.reset"):
+        value = properties.get(name)
+        if value:
+            return str(value).lower()
+    return "latest"
+
+
+class KafkaDriver:
+    """Topics, production, stores and query execution on a Kafka-compatible broker."""
+
+    def __init__(
+        self,
+        kafka_config: dict[str, Any],
+        registry: Any,
+        *,
+        dispatch: Dispatch = inline,
+        timeout: float = 10.0,
+        commit_interval: float = 0.2,
+        on_query_error: Callable[[str, BaseException], None] | None = None,
+    ) -> None:
+        self.kafka_config = dict(kafka_config)
+        self.registry = registry
+        self.dispatch = dispatch
+        self.timeout = timeout
+        self.commit_interval = commit_interval
+        self.on_query_error = on_query_error
+        admin_config: dict[str, Any] = {**self.kafka_config, "logger": kafka_log}
+        self.admin = AdminClient(admin_config)
+        self.producer = Producer(
+            {
+                **self.kafka_config,
+                "acks": "all",
+                "enable.idempotence": True,
+                "linger.ms": 1,
+                "partitioner": "murmur2_random",
+                "message.timeout.ms": int(timeout * 3000),
+                "logger": kafka_log,
+            }
+        )
+        self.feeds: dict[str, TopicFeed] = {}
+        self.listeners: dict[str, list[Listener]] = {}
+        self.delivery_errors = 0
+        self._stop = threading.Event()
+        self._poller = threading.Thread(
+            target=self._poll, name="kafka-driver-producer", daemon=True
+        )
+        self._poller.start()
+
+    # -- topics -------------------------------------------------------------------------------
+
+    def _metadata(self, topic: str | None = None) -> Any:
+        try:
+            if topic is None:
+                return self.admin.list_topics(timeout=self.timeout)
+            return self.admin.list_topics(topic, timeout=self.timeout)
+        except KafkaException as error:
+            raise ServiceUnavailableError(
+                f"cannot reach Kafka at {self.kafka_config.get('bootstrap.servers')}: {error}"
+            ) from None
+
+    def topic_exists(self, topic: str) -> bool:
+        """True when `topic` exists."""
+        return self.topic_partitions(topic) is not None
+
+    def topic_partitions(self, topic: str) -> int | None:
+        """The partition count of `topic`, or None when it does not exist."""
+        # Listing every topic never creates one, whatever the broker's auto-create setting.
+        info = self._metadata().topics.get(topic)
+        if info is None or info.error is not None:
+            return None
+        return len(info.partitions)
+
+    def topic_names(self) -> list[str]:
+        """Every topic's name."""
+        return sorted(name for name, t in self._metadata().topics.items() if t.error is None)
+
+    def create_topic(
+        self,
+        topic: str,
+        partitions: int = 1,
+        replicas: int = 1,
+        config: dict[str, str] | None = None,
+    ) -> None:
+        """Create `topic`; no error when it already exists."""
+        brokers = len(self._metadata().brokers) or 1
+        replication = max(1, min(replicas, brokers))
+        futures = self.admin.create_topics(
+            [NewTopic(topic, partitions, replication, config=dict(config or {}))],
+            request_timeout=self.timeout,
+        )
+        try:
+            futures[topic].result(self.timeout)
+        except KafkaException as error:
+            code = error.args[0].code() if error.args else None
+            if code != KafkaError.TOPIC_ALREADY_EXISTS:
+                raise ExecutionError(f"Could not create topic {topic}: {error}") from None
+        self._await_metadata(topic, present=True)
+
+    def delete_topic(self, topic: str) -> None:
+        """Delete `topic`; no error when it is missing."""
+        futures = self.admin.delete_topics([topic], request_timeout=self.timeout)
+        try:
+            futures[topic].result(self.timeout)
+        except KafkaException as error:
+            code = error.args[0].code() if error.args else None
+            if code != KafkaError.UNKNOWN_TOPIC_OR_PART:
+                raise ExecutionError(f"Could not delete topic {topic}: {error}") from None
+        self._await_metadata(topic, present=False)
+
+    def _await_metadata(self, topic: str, *, present: bool) -> None:
+        deadline = time.monotonic() + self.timeout
+        while self.topic_exists(topic) != present and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def healthy(self, timeout: float = 2.0) -> bool:
+        """Whether the broker answers a metadata request within `timeout` seconds."""
+        try:
+            self.admin.list_topics(timeout=timeout)
+        except KafkaException:
+            return False
+        return True
+
+    def cluster_id(self) -> str:
+        """The Kafka cluster id ("" when the broker does not say)."""
+        metadata = self._metadata()
+        return str(getattr(metadata, "cluster_id", "") or "")
+
+    # -- producing ----------------------------------------------------------------------------
+
+    def produce(
+        self, topic: str, key: bytes | None, value: bytes | None, ts: int, headers: Headers = ()
+    ) -> None:
+        """Write one record (listeners of `topic` see it first)."""
+        for listener in self.listeners.get(topic, ()):
+            listener(key, value, ts, headers)
+        while True:
+            try:
+                self.producer.produce(
+                    topic,
+                    value=value,
+                    key=key,
+                    timestamp=max(int(ts), 0),
+                    headers=list(headers) if headers else None,
+                    on_delivery=self._delivered,
+                )
+                return
+            except BufferError:
+                self.producer.poll(0.05)  # the local queue is full: let deliveries drain it
+
+    def _delivered(self, error: KafkaError | None, message: Any) -> None:
+        if error is not None:
+            self.delivery_errors += 1
+            log.error("could not write a record to %s: %s", message.topic(), error)
+
+    def flush(self, timeout: float | None = None) -> int:
+        """Wait for every record produced so far; returns how many are still in flight."""
+        return int(self.producer.flush(self.timeout if timeout is None else timeout))
+
+    def _flush_for_commit(self) -> None:
+        left = self.flush()
+        if left:
+            # Committing now could skip results that never reached the broker.
+            raise KafkaException(KafkaError(KafkaError._TIMED_OUT, f"{left} records unflushed"))
+
+    def listen(self, topic: str, listener: Listener) -> Callable[[], None]:
+        """Call `listener(key, value, ts, headers)` for each record produced to `topic`."""
+        self.listeners.setdefault(topic, []).append(listener)
+
+        def remove() -> None:
+            found = self.listeners.get(topic)
+            if found is not None and listener in found:
+                found.remove(listener)
+                if not found:
+                    del self.listeners[topic]
+
+        return remove
+
+    def _poll(self) -> None:
+        while not self._stop.is_set():
+            self.producer.poll(0.1)
+
+    # -- stores and queries -------------------------------------------------------------------
+
+    def store_factory(self, query_id: str) -> StoreFactory | None:
+        """Stores whose changes go to compacted changelog topics."""
+
+        def make(name: str, topic: str, windowed: bool) -> KeyValueStore:
+            if not self.topic_exists(topic):
+                self.create_topic(topic, 1, 1, {"cleanup.policy": "compact"})
+            return changelog_store(name, topic, windowed, self.produce)
+
+        return make
+
+    def start(self, query: RunningQuery) -> None:
+        """Restore the query's stores, then feed it its source topics (on a thread of its own)."""
+        properties = query.ctx.properties
+        service_id = str(properties.get("ksql.service.id") or "default_")
+        stores = [
+            (query.internal_topics[name], store)
+            for name, store in query.stores.items()
+            if name in query.internal_topics
+        ]
+
+        def restore() -> None:
+            for topic, store in stores:
+                read_to_end(
+                    self.kafka_config,
+                    [topic],
+                    lambda batch, store=store: restore_batch(store, batch),  # type: ignore[misc]
+                    dispatch=self.dispatch,
+                    timeout=max(self.timeout, 60.0),
+                )
+
+        def deliver(batch: list[Record]) -> None:
+            process = query.process
+            for record in batch:
+                try:
+                    process(*record)
+                except fatal:
+                    raise
+                except Exception:
+                    log.exception("query %s failed on a record of %s", query.query_id, record[0])
+
+        def failed(error: BaseException) -> None:
+            if self.on_query_error is not None:
+                self.dispatch(lambda: self.on_query_error(query.query_id, error))  # type: ignore[misc]
+
+        feed = TopicFeed(
+            self.kafka_config,
+            query.source_topics,
+            deliver,
+            dispatch=self.dispatch,
+            start=Start.COMMITTED,
+            reset=_offset_reset(properties),
+            group=application_id(service_id, query.query_id),
+            commit=self._flush_for_commit,
+            commit_interval=self.commit_interval,
+            prelude=restore if stores else None,
+            order_by_time=len(query.source_topics) > 1,
+            on_error=failed,
+            name=f"query-{query.query_id}",
+            timeout=self.timeout,
+            paused=lambda: query.paused,
+        )
+        previous = self.feeds.pop(query.query_id, None)
+        if previous is not None:
+            previous.stop()
+        self.feeds[query.query_id] = feed.start()
+
+    def stop(self, query: RunningQuery) -> None:
+        """Stop feeding `query` (its feed commits and closes on its own thread)."""
+        feed = self.feeds.pop(query.query_id, None)
+        if feed is not None:
+            feed.stop()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop every feed, wait for their final commits, flush and stop the producer."""
+        feeds = list(self.feeds.values())
+        self.feeds.clear()
+        for feed in feeds:
+            feed.stop()
+        deadline = time.monotonic() + timeout
+        for feed in feeds:
+            feed.stop(wait=max(0.0, deadline - time.monotonic()))
+        self.producer.flush(max(0.0, deadline - time.monotonic()))
+        self._stop.set()
+        self._poller.join(2)
