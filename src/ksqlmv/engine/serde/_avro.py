@@ -30,6 +30,7 @@ from ksqlmv.engine.serde.base import (
     Row,
     Serde,
     SerdeFeature,
+    count_mismatch,
     record_error,
 )
 from ksqlmv.engine.serde.formats import DEFAULT_AVRO_SCHEMA_FULL_NAME, FULL_SCHEMA_NAME, SCHEMA_ID
@@ -132,12 +133,7 @@ def _serializer(
         if row is None:
             return None
         if len(row) != count:
-            raise SerializationError(
-                f"Column count mismatch on serialization. topic: {topic}, expected: {count}, "
-                f"got: {len(row)}",
-                topic=topic,
-                is_key=is_key,
-            )
+            raise count_mismatch(count, len(row), topic=topic, is_key=is_key)
         if unwrapped and row[0] is None:
             return None
         try:

@@ -19,6 +19,7 @@ from ksqlmv.engine.serde.base import (
     Row,
     Serde,
     SerdeFeature,
+    count_mismatch,
     record_error,
 )
 from ksqlmv.engine.serde.formats import DELIMITER, parse_delimiter
@@ -226,12 +227,7 @@ def delimited_serde(
         if row is None:
             return None
         if len(row) != count:
-            raise SerializationError(
-                f"Column count mismatch on serialization. topic: {topic}, expected: {count}, "
-                f"got: {len(row)}",
-                topic=topic,
-                is_key=is_key,
-            )
+            raise count_mismatch(count, len(row), topic=topic, is_key=is_key)
         try:
             fields = [None if row[i] is None else text(row[i]) for text, i in pairs]
             return write_record(fields, delimiter).encode("utf-8")

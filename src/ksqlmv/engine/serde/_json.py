@@ -23,27 +23,16 @@ from ksqlmv.engine.serde.base import (
     Row,
     Serde,
     SerdeFeature,
+    count_mismatch,
+    has_non_string_map_key,
     record_error,
     row_struct,
 )
 from ksqlmv.errors import DeserializationError, FormatError, SerializationError
-from ksqlmv.sql.types import ArrayType, BaseType, MapType, SqlType, StructType
 
 __all__ = ["json_serde"]
 
 _HINT = "\nHint: You probably forgot to add VALUE_SCHEMA_ID when creating the source."
-
-
-def _check_maps(sql_type: SqlType) -> None:
-    if isinstance(sql_type, MapType):
-        if sql_type.key.base is not BaseType.STRING:
-            raise FormatError("JSON only supports MAP types with STRING keys")
-        _check_maps(sql_type.value)
-    elif isinstance(sql_type, ArrayType):
-        _check_maps(sql_type.element)
-    elif isinstance(sql_type, StructType):
-        for field in sql_type.fields:
-            _check_maps(field.type)
 
 
 def json_serde(
@@ -54,8 +43,8 @@ def json_serde(
     topic: str,
 ) -> Serde:
     """The JSON serde for `columns`: one anonymous value when UNWRAP_SINGLES, else an object."""
-    for column in columns:
-        _check_maps(column.type)
+    if any(has_non_string_map_key(c.type) for c in columns):
+        raise FormatError("JSON only supports MAP types with STRING keys")
     target = "key" if is_key else "value"
     count = len(columns)
     unwrapped = SerdeFeature.UNWRAP_SINGLES in features
@@ -119,7 +108,7 @@ def json_serde(
             if row is None:
                 return None
             if len(row) != 1:
-                raise _mismatch(1, len(row), topic, is_key)
+                raise count_mismatch(1, len(row), topic=topic, is_key=is_key)
             if row[0] is None:
                 return None  # the value of an unwrapped single column is the record's value
             try:
@@ -152,18 +141,10 @@ def json_serde(
             if row is None:
                 return None
             if len(row) != count:
-                raise _mismatch(count, len(row), topic, is_key)
+                raise count_mismatch(count, len(row), topic=topic, is_key=is_key)
             try:
                 return write_row(row).encode()
             except Exception as error:
                 raise fail_write(error, row) from None
 
     return Serde("JSON", tuple(columns), is_key, features, serialize, deserialize)
-
-
-def _mismatch(expected: int, got: int, topic: str, is_key: bool) -> SerializationError:
-    return SerializationError(
-        f"Column count mismatch on serialization. topic: {topic}, expected: {expected}, got: {got}",
-        topic=topic,
-        is_key=is_key,
-    )

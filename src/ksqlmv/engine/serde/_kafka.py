@@ -18,6 +18,7 @@ from ksqlmv.engine.serde.base import (
     Serde,
     SerdeFeature,
     columns_text,
+    count_mismatch,
     record_error,
 )
 from ksqlmv.errors import DeserializationError, FormatError, SerializationError
@@ -99,12 +100,7 @@ def kafka_serde(
         if row is None:
             return None
         if len(row) != 1:
-            raise SerializationError(
-                f"Column count mismatch on serialization. topic: {topic}, expected: 1, "
-                f"got: {len(row)}",
-                topic=topic,
-                is_key=is_key,
-            )
+            raise count_mismatch(1, len(row), topic=topic, is_key=is_key)
         value = row[0]
         if value is None:
             return None

@@ -24,7 +24,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ksqlmv.engine.serde.base import ColumnLike
+from ksqlmv.engine.serde.base import ColumnLike, has_non_string_map_key
 from ksqlmv.engine.serde.formats import DEFAULT_AVRO_SCHEMA_FULL_NAME
 from ksqlmv.errors import FormatError
 from ksqlmv.sql.types import ArrayType, BaseType, DecimalType, MapType, SqlType, StructType
@@ -160,18 +160,6 @@ class _Writer:
         return {"type": "array", "items": entry, "connect.name": context}
 
 
-def _check_map_keys(sql_type: SqlType) -> None:
-    if isinstance(sql_type, MapType):
-        if sql_type.key.base is not BaseType.STRING:
-            raise FormatError("Avro only supports MAPs with STRING keys")
-        _check_map_keys(sql_type.value)
-    elif isinstance(sql_type, ArrayType):
-        _check_map_keys(sql_type.element)
-    elif isinstance(sql_type, StructType):
-        for field in sql_type.fields:
-            _check_map_keys(field.type)
-
-
 def sink_schema(
     columns: Sequence[ColumnLike],
     *,
@@ -193,8 +181,8 @@ def sink_schema(
         schema = writer.schema(columns[0].type, full_name, root=True)
     else:
         schema = writer.record(full_name, [(c.name, c.type) for c in columns], separator="_")
-    for column in columns:
-        _check_map_keys(column.type)
+    if any(has_non_string_map_key(c.type) for c in columns):
+        raise FormatError("Avro only supports MAPs with STRING keys")
     return schema
 
 

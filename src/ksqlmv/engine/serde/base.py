@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, cast
 
-from ksqlmv.errors import FormatError, RecordSerdeError
-from ksqlmv.sql.types import SqlType, StructField, StructType
+from ksqlmv.errors import FormatError, RecordSerdeError, SerializationError
+from ksqlmv.sql.types import ArrayType, BaseType, MapType, SqlType, StructField, StructType
 
 __all__ = [
     "NULL_STRUCT_MESSAGE",
@@ -25,7 +25,9 @@ __all__ = [
     "causes_of",
     "columns_text",
     "compile_function",
+    "count_mismatch",
     "features_text",
+    "has_non_string_map_key",
     "normalize_features",
     "persistence_text",
     "record_error",
@@ -185,6 +187,26 @@ def _cause(error: BaseException) -> BaseException | None:
     if error.__cause__ is not None:
         return error.__cause__
     return None if error.__suppress_context__ else error.__context__
+
+
+def count_mismatch(expected: int, got: int, *, topic: str, is_key: bool) -> SerializationError:
+    """ksqlDB's error for a row with the wrong number of columns for its serializer."""
+    return SerializationError(
+        f"Column count mismatch on serialization. topic: {topic}, expected: {expected}, got: {got}",
+        topic=topic,
+        is_key=is_key,
+    )
+
+
+def has_non_string_map_key(sql_type: SqlType) -> bool:
+    """Whether `sql_type` is or holds a MAP whose keys are not STRING."""
+    if isinstance(sql_type, MapType):
+        return sql_type.key.base is not BaseType.STRING or has_non_string_map_key(sql_type.value)
+    if isinstance(sql_type, ArrayType):
+        return has_non_string_map_key(sql_type.element)
+    if isinstance(sql_type, StructType):
+        return any(has_non_string_map_key(f.type) for f in sql_type.fields)
+    return False
 
 
 def record_error(
