@@ -9,12 +9,13 @@ from click.testing import CliRunner
 
 from ksqlmv.cli import cli
 
+CREATE_S = "CREATE STREAM S (K STRING KEY, N INT) WITH (kafka_topic='s', value_format='JSON');"
 CASES = {
     "tests": [
         {
             "name": "doubles",
             "statements": [
-                "CREATE STREAM S (K STRING KEY, N INT) WITH (kafka_topic='s', value_format='JSON');",
+                CREATE_S,
                 "CREATE STREAM D AS SELECT K, N * 2 AS N2 FROM S;",
             ],
             "inputs": [{"topic": "s", "key": "a", "value": {"N": 2}}],
@@ -23,7 +24,7 @@ CASES = {
         {
             "name": "wrong expectation",
             "statements": [
-                "CREATE STREAM S (K STRING KEY, N INT) WITH (kafka_topic='s', value_format='JSON');",
+                CREATE_S,
                 "CREATE STREAM D AS SELECT K, N * 2 AS N2 FROM S;",
             ],
             "inputs": [{"topic": "s", "key": "a", "value": {"N": 2}}],
