@@ -8,7 +8,7 @@ is 0.0. MIN and MAX cannot undo, so ksqlDB (and this engine) refuse them over a 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from ksqlmv.engine.functions import params as p
@@ -89,7 +89,7 @@ def _sum_numbers(kind: SqlType) -> Aggregate:
 
 
 def _sum_decimal(kind: t.DecimalType) -> Aggregate:
-    context = Context(prec=kind.precision)
+    context = Context(prec=kind.precision, rounding=ROUND_HALF_UP)
     fit = quantizer(kind)
     digits = kind.precision - kind.scale
     limit = Decimal(10) ** digits
