@@ -473,7 +473,8 @@ class QueryPlanner:
         value_columns = tuple(Column(n, x.type) for n, x in values if x.type is not None)
         if self.ctx.persistent and not value_columns:
             raise AnalysisError("The projection contains no value columns.")
-        self._check_duplicates(key_columns, value_columns)
+        # A transient query's result is its value columns; its key columns are not output.
+        self._check_duplicates(key_columns if self.ctx.persistent else [], value_columns)
         row = tuple((c.name, c.type) for c in value_columns)
         schema = NodeSchema(
             tuple(key_columns), row, stage.node.schema.window, stage.node.schema.is_table
