@@ -70,6 +70,7 @@ def repair(
                 actions.append(f"version {current.version}: its row now matches CURRENT")
         if realign_checksums:
             actions.extend(_realign(migrator, files))
+        migrator.store.settle()
     return actions
 
 
@@ -132,8 +133,7 @@ def baseline(migrator: Migrator, version: int) -> list[MigrationRecord]:
                 now,
                 previous,
             )
-            last = migration is adopted[-1]
-            migrator.store.write(record, current=last, wait=last)
+            migrator.store.write(record, current=migration is adopted[-1])
             written.append(record)
             previous = str(migration.version)
             migrator.emit(
@@ -145,4 +145,5 @@ def baseline(migrator: Migrator, version: int) -> list[MigrationRecord]:
                     migration.file_name,
                 )
             )
+        migrator.store.settle()
     return written

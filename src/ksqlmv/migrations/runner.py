@@ -155,6 +155,7 @@ class Migrator:
                 self._apply_one(migration, previous, variables, lock)
                 applied.append(migration.version)
                 previous = migration.version
+            self.store.settle()
         self.emit(Event(EventKind.LOCK_RELEASED))
         return ApplyResult(tuple(applied), selection.previous)
 
@@ -265,6 +266,7 @@ class Migrator:
         # If the server went away, the version stays RUNNING, which `repair` handles.
         with contextlib.suppress(ServiceUnavailableError):
             self.store.write(record.moved_to(MigrationState.ERROR, now_millis(), reason))
+            self.store.settle()
 
     def _dry_run(
         self, migration: MigrationFile, variables: Mapping[str, str], verb: str = "apply"
@@ -315,6 +317,7 @@ class Migrator:
             chain = self._rollback_chain(history, files, to, variables)
             for record in chain:
                 self._roll_back_one(record, history, files, variables, lock)
+            self.store.settle()
             current = chain[-1].previous_version if chain else history.latest_migrated()
         self.emit(Event(EventKind.LOCK_RELEASED))
         return RollbackResult(tuple(r.version for r in chain), current)

@@ -5,13 +5,16 @@ and the `MIGRATION_SCHEMA_VERSIONS` table, a CTAS that keeps the latest value of
 `VERSION_KEY`. Rows are written to the stream through `/inserts-stream`, as ksql-migrations does
 with its client's insertInto, and read back from the table with pull queries.
 
-The table is materialized asynchronously, so after each write the store waits until a pull query
-sees it: a later read, by this process or another, never sees an older state.
+The table is materialized asynchronously. Writes are not waited for one by one (the stream keeps
+their order); `settle()` waits until a pull query shows the last row written for every key, and
+every command that writes settles before it lets go of the lock, so the next reader, in this
+process or another, never sees an older state.
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -33,24 +36,30 @@ _VALUE_COLUMNS = COLUMNS[1:]
 # (40004, when a proxy downgrades), no such endpoint (404) or method (405).
 INSERTS_UNAVAILABLE = frozenset({40004, 40400, 40500})
 _VISIBLE_TIMEOUT = 30.0
+# Clients whose server refused /inserts-stream once: later inserts go straight to /ksql.
+_STATEMENT_INSERTS: weakref.WeakSet[KsqlClient] = weakref.WeakSet()
 
 
 def insert_rows(client: KsqlClient, target: str, rows: Sequence[Mapping[str, Any]]) -> str:
     """Insert rows through `/inserts-stream`, or as INSERT VALUES statements where that endpoint
     cannot be used. Returns which way the rows went: `"inserts-stream"` or `"statement"`."""
-    try:
-        client.insert(target, rows)
-        return "inserts-stream"
-    except ServiceUnavailableError:
-        pass  # an HTTP/1.1-only proxy breaks HTTP/2; if the server is down, /ksql says so next
-    except StatementError as error:
-        if error.error_code not in INSERTS_UNAVAILABLE:
-            raise
+    if client not in _STATEMENT_INSERTS:
+        try:
+            client.insert(target, rows)
+            return "inserts-stream"
+        except ServiceUnavailableError:
+            pass  # an HTTP/1.1-only proxy breaks HTTP/2; if the server is down, /ksql says so
+        except StatementError as error:
+            if error.error_code not in INSERTS_UNAVAILABLE:
+                raise
+        _STATEMENT_INSERTS.add(client)
+    statements = []
     for row in rows:
         columns = ", ".join(row)
         values = ", ".join(quote_literal(value) for value in row.values())
         # Names are checked identifiers or already quoted; values go through quote_literal.
-        client.execute(f"INSERT INTO {target} ({columns}) VALUES ({values});")  # noqa: S608
+        statements.append(f"INSERT INTO {target} ({columns}) VALUES ({values});")  # noqa: S608
+    client.execute("\n".join(statements))  # one request; the server runs them in order
     return "statement"
 
 
@@ -86,6 +95,7 @@ class MetadataStore:
         self.config = config
         self.stream = config.stream_name
         self.table = config.table_name
+        self._unsettled: dict[str, MigrationRecord] = {}
 
     # -- objects --------------------------------------------------------------------------------
 
@@ -175,18 +185,23 @@ class MetadataStore:
             found[str(values[COLUMNS[0]])] = MigrationRecord.from_row(values)
         return found
 
-    def write(self, record: MigrationRecord, *, current: bool = True, wait: bool = True) -> None:
+    def write(self, record: MigrationRecord, *, current: bool = True) -> None:
         """Write the version's row and, unless `current` is false, the CURRENT row (first, as
-        ksql-migrations does), in one request; then wait until the table shows them."""
+        ksql-migrations does), in one request."""
         keys = ([CURRENT_KEY] if current else []) + [str(record.version)]
         insert_rows(self.client, self.stream, [record.row(key) for key in keys])
-        if wait:
-            self.wait_visible({key: record for key in keys})
+        self._unsettled.update(dict.fromkeys(keys, record))
 
     def write_current(self, record: MigrationRecord) -> None:
         """Point CURRENT at `record` without touching the version's own row."""
         insert_rows(self.client, self.stream, [record.row(CURRENT_KEY)])
-        self.wait_visible({CURRENT_KEY: record})
+        self._unsettled[CURRENT_KEY] = record
+
+    def settle(self) -> None:
+        """Wait until the table shows the last row written for every key."""
+        if self._unsettled:
+            self.wait_visible(self._unsettled)
+            self._unsettled.clear()
 
     def wait_visible(
         self, expected: Mapping[str, MigrationRecord], timeout: float = _VISIBLE_TIMEOUT
