@@ -25,6 +25,7 @@ _MAXREPEAT: int = _parser.MAXREPEAT
 UNBOUNDED_EXTRA = 8
 
 _PRINTABLE = "".join(chr(code) for code in range(32, 127))
+_HEX = "0123456789abcdef"
 _CATEGORIES: dict[str, str] = {
     "CATEGORY_DIGIT": string.digits,
     "CATEGORY_WORD": string.ascii_letters + string.digits + "_",
@@ -116,6 +117,10 @@ def _repeat(arg: tuple[int, int, list[tuple[Any, Any]]]) -> Draw:
         op, inner = body[0]
         name = str(op)
         chars = _charset(inner) if name == "IN" else chr(inner) if name == "LITERAL" else _PRINTABLE
+        if low == high and "".join(sorted(chars)) == _HEX:
+            # Hexadecimal ids ([0-9a-f]{16}) are common keys: one draw of random bits for all.
+            bits, pattern = 4 * low, f"0{low}x"
+            return lambda rng: format(rng.getrandbits(bits), pattern) if bits else ""
         if low == high:
             return lambda rng: "".join(rng.choices(chars, k=low))
         return lambda rng: "".join(rng.choices(chars, k=rng.randint(low, high)))

@@ -9,8 +9,7 @@ delay, and for the follow-ups of late events.
 The scenario's `rate` counts every event, follow-ups included, at every moment: roots make up
 the difference between the profile's target and the follow-ups currently arriving (a moving
 average over ten seconds of event time), so a run is at its rate from the first second, not only
-once hours-long chains such as shipments have filled up. Roots are drawn by thinning candidates
-at the peak rate, so ramps and bursts are exact.
+once hours-long chains such as shipments have filled up.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ import fastavro.validation
 
 from ksqlmv.simulate._draw import Draw
 from ksqlmv.simulate.events import EventPlan, FollowUp, OneOf, Runtime
-from ksqlmv.simulate.traffic import Profile, SpecError
+from ksqlmv.simulate.traffic import SpecError
 
 if TYPE_CHECKING:
     from ksqlmv.simulate.scenario import Scenario
@@ -42,6 +41,8 @@ _MAX_DEPTH = 10_000
 _FOLLOW_TAU = 10_000.0
 #: Roots never drop below this share of the target rate, however busy the follow-ups are.
 _ROOT_FLOOR = 0.05
+#: How long to wait before looking at the rate again when it is zero.
+_IDLE_MS = 100
 
 
 class Event(NamedTuple):
@@ -90,8 +91,17 @@ def _run(
 ) -> Iterator[Event]:
     """The event loop."""
     draw = Draw(rng)
-    heap: list[tuple[int, int, Any, Any, Any, int]] = []
+    # The heap holds plain ints, (due - start) << 24 | sequence, because ints compare twice as
+    # fast as tuples; what is due waits in `waiting` under its key.
+    heap: list[int] = []
+    waiting: dict[int, tuple[Any, Any, Any, int]] = {}
     sequence = itertools.count()
+
+    def schedule(due: int, plan: Any, key: Any, value: Any, depth: int) -> None:
+        entry = ((due - start) << 24) | (next(sequence) & 0xFFFFFF)
+        waiting[entry] = (plan, key, value, depth)
+        heapq.heappush(heap, entry)
+
     versions = {name: 0 for name in scenario.topics}
     counts = {name: 0 for name in scenario.topics}
     pending = {name: list(topic.evolutions) for name, topic in scenario.topics.items()}
@@ -167,7 +177,7 @@ def _run(
         event = Event(topic, key, value, time, arrival, rule.name, version, late)
         if rule.duplicate_share and rng.random() < rule.duplicate_share:
             due = arrival + rule.duplicate_delay(rng)
-            heapq.heappush(heap, (due, next(sequence), None, event, None, depth))
+            schedule(due, None, event, None, depth)
         if value is not None and rule.then:
             if depth >= _MAX_DEPTH:
                 raise SpecError("follow-ups never end: this chain of `then` has no way out",
@@ -176,8 +186,7 @@ def _run(
                 follow = _choose(item, value, rng)
                 if follow is not None:
                     due = time + follow.delay(rng)
-                    child = plans[follow.event]
-                    heapq.heappush(heap, (due, next(sequence), child, key, value, depth + 1))
+                    schedule(due, plans[follow.event], key, value, depth + 1)
         return event
 
     for plan in plans.values():
@@ -191,14 +200,15 @@ def _run(
     total, last = (cumulative[-1], len(roots) - 1) if roots else (0.0, 0)
     profile = scenario.profile
     target = per_second / 1000.0  # events per ms at factor 1
-    candidates = target * _peak_factor(profile)  # thinning bound, candidates per ms
-    varies = profile.shape != "constant"
+    shape = profile.shape_function() if profile.shape != "constant" else None
     follow_rate, follow_at = 0.0, start  # moving average of follow-ups per ms
-    clock, next_root = start, float(start) if roots else math.inf
+    # `next_root` is the time of the next root, or with `idle`, of the next look at the rate.
+    clock, next_root, idle = start, float(start) if roots else math.inf, True
     while True:
-        if heap and heap[0][0] <= next_root:
-            due, _, plan, parent_key, parent, depth = heapq.heappop(heap)
-            clock = max(clock, due)
+        if heap and (heap[0] >> 24) + start <= next_root:
+            entry = heapq.heappop(heap)
+            plan, parent_key, parent, depth = waiting.pop(entry)
+            clock = max(clock, (entry >> 24) + start)
             follow_rate = (
                 follow_rate * math.exp((follow_at - clock) / _FOLLOW_TAU) + 1 / _FOLLOW_TAU
             )
@@ -212,35 +222,38 @@ def _run(
             continue
         if next_root == math.inf:
             return
-        clock = int(next_root)
-        next_root += rng.expovariate(candidates)
-        wanted = target * profile.factor(clock, start) if varies else target
+        clock, was_idle = int(next_root), idle
+        event = None
+        if not was_idle:
+            pick = roots[min(bisect_right(cumulative, rng.random() * total), last)]
+            event = emit(pick, clock, None, None)
+        # The gap to the next root follows the root rate now; it moves slowly (a profile, a
+        # ten-second average), so drawing each gap at the current rate is exact enough.
+        wanted = target * shape(profile, clock, start) if shape is not None else target
         following = follow_rate * math.exp((follow_at - clock) / _FOLLOW_TAU)
-        if rng.random() * candidates >= max(wanted - following, wanted * _ROOT_FLOOR):
-            continue
-        pick = roots[min(bisect_right(cumulative, rng.random() * total), last)]
-        event = emit(pick, clock, None, None)
+        rate = max(wanted - following, wanted * _ROOT_FLOOR)
+        if rate > 0.0:
+            next_root -= math.log(1.0 - rng.random()) / rate  # an exponential gap
+            idle = False
+        else:  # the profile is at zero (a ramp from nothing): look again shortly
+            next_root += _IDLE_MS
+            idle = True
         if event is not None:
             yield event
 
 
 def _choose(item: FollowUp | OneOf, value: dict[str, Any], rng: random.Random) -> FollowUp | None:
     if isinstance(item, FollowUp):
-        if item.matches(value) and (item.share >= 1.0 or rng.random() < item.share):
-            return item
-        return None
+        if item.when and not item.matches(value):
+            return None
+        return item if item.share >= 1.0 or rng.random() < item.share else None
     roll, reached = rng.random(), 0.0
     for choice in item.choices:
-        if choice.matches(value):
+        if not choice.when or choice.matches(value):
             reached += choice.share
             if roll < reached:
                 return choice
     return None
-
-
-def _peak_factor(profile: Profile) -> float:
-    """The largest factor a profile reaches: the thinning bound."""
-    return max(1.0, profile.low, profile.high)
 
 
 def check_sample(scenario: Scenario) -> None:

@@ -42,7 +42,15 @@ from ksqlmv.simulate.scenario import Scenario
 from ksqlmv.simulate.topics import TopicSpec
 from ksqlmv.simulate.traffic import SpecError
 
-__all__ = ["KAFKA_LOGGER", "RunOptions", "Stop", "create_topics", "register_schemas", "run"]
+__all__ = [
+    "KAFKA_LOGGER",
+    "RunOptions",
+    "Stop",
+    "create_topics",
+    "producer_config",
+    "register_schemas",
+    "run",
+]
 
 KAFKA_LOGGER = "ksqlmv.simulate.librdkafka"
 _AUTH_CODES = {KafkaError._AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED}
@@ -279,6 +287,21 @@ def _register(registry: SchemaRegistryClient, url: str, topic: TopicSpec, index:
     return schema_id
 
 
+def producer_config(settings: Settings, client_id: str, timeout: float) -> dict[str, Any]:
+    """librdkafka settings of the simulator's producer: batches for throughput, and a record
+    that cannot be delivered within `timeout` seconds fails instead of waiting five minutes."""
+    return {
+        **settings.kafka_config(),
+        "client.id": client_id,
+        "linger.ms": 20,
+        "batch.num.messages": 10_000,
+        "queue.buffering.max.messages": 200_000,
+        "message.timeout.ms": int(timeout * 1000),
+        # The Java client's partitioner, so keys land where ksqlDB's own producers put them.
+        "partitioner": "murmur2_random",
+    }
+
+
 class _Session:
     """One producing run: the producer, the serializers and the counters."""
 
@@ -300,25 +323,28 @@ class _Session:
         self.next_tick = time.monotonic() + _TICK
         self.next_refresh = time.monotonic() + display.every
         self.serializers: dict[tuple[str, int], Callable[[Any, Any], bytes | None]] = {}
-        config: dict[str, Any] = {
-            **settings.kafka_config(),
-            "client.id": f"ksqlmv-simulate-{scenario.name}",
-            "linger.ms": 20,
-            "batch.num.messages": 10_000,
-            "queue.buffering.max.messages": 200_000,
-            "message.timeout.ms": int(options.timeout * 1000),
-            # The Java client's partitioner, so keys land where ksqlDB's own producers put them.
-            "partitioner": "murmur2_random",
+        config = {
+            **producer_config(settings, f"ksqlmv-simulate-{scenario.name}", options.timeout),
             "logger": logger,
             "error_cb": self._on_error,
-            "on_delivery": self._on_delivery,
+            "on_delivery": self._delivery_callback(),
         }
         self.producer = Producer(config)
 
-    def _on_delivery(self, error: Any, message: Any) -> None:
-        self.stats.topics[message.topic()].delivered(error, message)
-        if error is None:
-            self.down_since = None
+    def _delivery_callback(self) -> Callable[[Any, Any], None]:
+        """librdkafka's report for every record: a closure, as it runs once per record."""
+        topics = self.stats.topics
+
+        def delivered(error: Any, message: Any) -> None:
+            stats = topics[message.topic()]
+            if error is None:
+                stats.acked += 1
+                self.down_since = None
+            else:
+                stats.failed += 1
+                stats.last_error = error.str()
+
+        return delivered
 
     def _on_error(self, error: KafkaError) -> None:
         if error.fatal():

@@ -11,13 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TextIO
 
 __all__ = ["Display", "LineDisplay", "LiveDisplay", "Stats", "Summary", "TopicStats", "TopicTotals"]
 
 
 class TopicStats:
-    """Counters of one topic; the delivery callback of the topic updates them in place."""
+    """Counters of one topic; delivery reports update them in place."""
 
     __slots__ = ("_previous", "acked", "failed", "last_error", "name", "rate", "sent")
 
@@ -29,14 +29,6 @@ class TopicStats:
         self.last_error: str | None = None
         self.rate = 0.0
         self._previous = 0
-
-    def delivered(self, error: Any, message: Any) -> None:
-        """librdkafka's delivery report for one record of this topic."""
-        if error is None:
-            self.acked += 1
-        else:
-            self.failed += 1
-            self.last_error = error.str()
 
     def sample(self, seconds: float) -> None:
         """Update `rate` (records sent per second) over the last `seconds`."""

@@ -131,6 +131,10 @@ class Profile:
         """The rate factor at event time `time_ms` of a run that started at `start_ms`."""
         return _FACTORS[self.shape](self, time_ms, start_ms)
 
+    def shape_function(self) -> Callable[[Profile, int, int], float]:
+        """`factor` without the lookup, for the per-event loop: call it with the profile."""
+        return _FACTORS[self.shape]
+
 
 def _constant(profile: Profile, time_ms: int, start_ms: int) -> float:
     return 1.0
