@@ -1,4 +1,8 @@
-"""`ksqlmv local`: the embedded stack (broker, registry, ksqlDB server) in the foreground."""
+"""`ksqlmv local`: the embedded stack (broker, registry, ksqlDB server) in the foreground.
+
+The command lives here, beside the supervisor, so `python -m ksqlmv.local` runs it without
+importing the rest of the CLI; `ksqlmv.cli.local` puts the same command under `ksqlmv`.
+"""
 
 from __future__ import annotations
 

@@ -77,8 +77,7 @@ class EmbeddedStack:
         command = [
             sys.executable,
             "-m",
-            "ksqlmv",
-            "local",
+            "ksqlmv.local",  # `ksqlmv local`, without importing the rest of the CLI
             "--data-dir",
             str(self.data_dir),
             "--services",
