@@ -170,10 +170,10 @@ class Project:
         return {m["version"]: m["state"] for m in self.info()["migrations"]}
 
     def sources(self) -> set[str]:
-        """Names of this project's streams and tables on the server."""
+        """Names of the streams and tables this project's migrations made (metadata excluded)."""
         with self.client() as client:
             names = [s["name"] for s in client.list_streams() + client.list_tables()]
-        return {n for n in names if n.startswith(self.prefix)}
+        return {n for n in names if n.startswith(self.prefix)} - {self.stream, self.table}
 
     def wait_for(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
