@@ -16,6 +16,7 @@ __all__ = [
     "DECIMAL_CONTEXT",
     "JAVA_CLASS_NAMES",
     "decimal_of",
+    "element_type",
     "equality_key",
     "first_argument_type",
     "is_comparable",
@@ -79,6 +80,11 @@ def first_argument_type(args: Sequence[ArgType]) -> SqlType:
     if not isinstance(first, SqlType):
         raise AnalysisError("expected a typed first argument")
     return first
+
+
+def element_type(arg: ArgType) -> SqlType | None:
+    """The element type of an ARRAY argument (None when unknown, for a NULL literal)."""
+    return arg.element if isinstance(arg, t.ArrayType) else None
 
 
 def quantizer(sql_type: SqlType) -> Callable[[Decimal], Decimal]:

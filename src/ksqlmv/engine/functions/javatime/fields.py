@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "DATE_FIELDS",
+    "DAY_NAMES",
+    "MONTH_NAMES",
     "Field",
     "Moment",
     "TemporalError",
@@ -21,6 +23,24 @@ __all__ = [
     "is_leap",
     "month_length",
 ]
+
+
+# English names (Locale.ENGLISH; ROOT abbreviates these), Monday first as ISO numbers days
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class TemporalError(ValueError):

@@ -12,20 +12,20 @@ from dataclasses import dataclass, field
 from ksqlmv.engine.functions.javatime.elements import (
     Composite,
     Element,
-    Fraction,
     Literal,
-    LocalizedOffset,
-    Number,
-    Offset,
     Pad,
-    Reduced,
     SignStyle,
-    Text,
     TextStyle,
+)
+from ksqlmv.engine.functions.javatime.fields import Field, Moment
+from ksqlmv.engine.functions.javatime.numbers import Fraction, Number, Reduced
+from ksqlmv.engine.functions.javatime.offsets import (
+    LocalizedOffset,
+    Offset,
     ZoneIdElement,
     ZoneText,
 )
-from ksqlmv.engine.functions.javatime.fields import Field, Moment
+from ksqlmv.engine.functions.javatime.texts import Text
 from ksqlmv.engine.functions.javatime.weeks import week_based
 
 __all__ = ["PatternError", "compile_pattern"]

@@ -14,26 +14,16 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ksqlmv.engine.functions.javatime.fields import TemporalError, days_from_civil
+from ksqlmv.engine.functions.javatime.fields import (
+    DAY_NAMES,
+    MONTH_NAMES,
+    TemporalError,
+    days_from_civil,
+)
 from ksqlmv.engine.functions.javatime.zones import zone_of
 
 __all__ = ["parse_simple_date"]
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _NUMERIC = frozenset("yYdDFwWuHkKhmsS")
 _KNOWN = frozenset("GyYMLwWDdFEuaHkKhmsSzZX")
 
@@ -95,8 +85,8 @@ def _names(values: tuple[str, ...]) -> dict[str, int]:
     return table
 
 
-_MONTH_NAMES = _names(_MONTHS)
-_DAY_NAMES = _names(_DAYS)
+_MONTH_NAMES = _names(MONTH_NAMES)
+_DAY_NAMES = _names(DAY_NAMES)
 _ZONE = re.compile(r"[+-]\d{2}:?\d{2}|[+-]\d{2}|Z|GMT[+-]\d{1,2}(:?\d{2})?|[A-Za-z_/]+")
 
 

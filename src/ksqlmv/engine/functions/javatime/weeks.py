@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ksqlmv.engine.functions.javatime.elements import Number, ParseContext, SignStyle
+from ksqlmv.engine.functions.javatime.elements import ParseContext, SignStyle
 from ksqlmv.engine.functions.javatime.fields import (
     Field,
     Moment,
@@ -15,6 +15,7 @@ from ksqlmv.engine.functions.javatime.fields import (
     days_from_civil,
     is_leap,
 )
+from ksqlmv.engine.functions.javatime.numbers import Number
 
 __all__ = ["WeekBased", "week_based"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
 from typing import Any
 
 from ksqlmv.engine.functions import params as p
@@ -18,66 +17,14 @@ from ksqlmv.engine.functions.define import overload, scalar
 from ksqlmv.engine.functions.signature import FunctionEntry, param, varargs
 from ksqlmv.errors import FunctionError
 
-__all__ = ["FUNCTIONS", "unescape_java"]
+__all__ = ["FUNCTIONS"]
+
 
 # Java's String.trim() strips every character up to and including the space
 _TRIM = "".join(chr(code) for code in range(33))
+
+
 _WORD = re.compile(r"[^ \t\n\x0b\f\r]+[ \t\n\x0b\f\r]*")
-_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "'": "'", "\\": "\\"}
-
-
-def unescape_java(text: str) -> str:
-    """commons-text `StringEscapeUtils.unescapeJava`: `\\u004b` and the other Java escapes."""
-    out: list[str] = []
-    pos = 0
-    size = len(text)
-    while pos < size:
-        ch = text[pos]
-        if ch != "\\" or pos + 1 >= size:
-            out.append(ch)
-            pos += 1
-            continue
-        nxt = text[pos + 1]
-        if nxt == "u":
-            end = pos + 1
-            while end < size and text[end] == "u":
-                end += 1
-            if end < size and text[end] == "+":
-                end += 1
-            digits = text[end : end + 4]
-            if len(digits) == 4 and all(c in "0123456789abcdefABCDEF" for c in digits):
-                out.append(chr(int(digits, 16)))
-                pos = end + 4
-                continue
-            raise FunctionError(
-                f"Less than 4 hex digits in unicode value: '{digits}' due to end of CharSequence"
-            )
-        if nxt in "01234567":
-            end = pos + 1
-            limit = pos + (4 if nxt in "0123" else 3)
-            while end < min(limit, size) and text[end] in "01234567":
-                end += 1
-            out.append(chr(int(text[pos + 1 : end], 8)))
-            pos = end
-            continue
-        if nxt in _ESCAPES:
-            out.append(_ESCAPES[nxt])
-        else:
-            out.append(nxt)
-        pos += 2
-    return "".join(out)
-
-
-def _chr_code(code: int | None) -> str | None:
-    if code is None or not 0 <= code <= 0x10FFFF:
-        return None
-    return chr(code)
-
-
-def _chr_text(code: str | None) -> str | None:
-    if code is None or len(code) < 6 or not code.startswith("\\u"):
-        return None
-    return unescape_java(code)
 
 
 def _concat(*values: str | None) -> str:
@@ -97,66 +44,10 @@ def _concat_ws(*values: Any) -> Any:
     return separator.join(v for v in values[1:] if v is not None)
 
 
-def _elt(n: int | None, *values: str | None) -> str | None:
-    if n is None:
-        raise FunctionError("Failed to invoke function ELT: N cannot be NULL")
-    if n < 1 or n > len(values):
-        return None
-    return values[n - 1]
-
-
-def _field(text: str | None, *values: str | None) -> int:
-    if text is None:
-        return 0
-    for index, value in enumerate(values):
-        if value == text:
-            return index + 1
-    return 0
-
-
 def _initcap(text: str | None) -> str | None:
     if text is None:
         return None
     return "".join(word[:1].upper() + word[1:] for word in _WORD.findall(text.lower()))
-
-
-def _ordinal_index(text: str, search: str, occurrence: int) -> int:
-    if occurrence <= 0:
-        return -1
-    if not search:
-        return 0
-    index = -1
-    for _ in range(occurrence):
-        index = text.find(search, index + 1)
-        if index < 0:
-            return -1
-    return index
-
-
-def _from(text: str, start: int) -> str:
-    # commons-lang StringUtils.substring(str, start): a negative start counts from the end
-    if start < 0:
-        start = max(len(text) + start, 0)
-    return text[start:]
-
-
-def _instr(
-    text: str | None, search: str | None, position: int | None = 1, occurrence: int | None = 1
-) -> int:
-    if position is None or occurrence is None:
-        raise FunctionError("Failed to invoke function INSTR: position and occurrence are NOT NULL")
-    if text is None or search is None:
-        return 0
-    if abs(position) > len(text):
-        return 0
-    if position < 0:
-        reversed_text, reversed_search = text[::-1], search[::-1]
-        index = _ordinal_index(_from(reversed_text, -position - 1), reversed_search, occurrence)
-        if index == -1:
-            return 0
-        return len(text) + position - index - len(search) + 2
-    index = _ordinal_index(_from(text, position - 1), search, occurrence)
-    return 0 if index == -1 else index + position
 
 
 def _lower(text: str | None) -> str | None:
@@ -253,16 +144,6 @@ def _substring_length(value: Any, position: int | None, length: int | None) -> A
     return value[start : max(min(start + length, len(value)), start)]
 
 
-def _uuid() -> str:
-    return str(uuid.uuid4())
-
-
-def _uuid_of(value: bytes | None) -> str | None:
-    if value is None or len(value) != 16:
-        return None
-    return str(uuid.UUID(bytes=value))
-
-
 _PAD_DESCRIPTION = (
     "Pads the input string or bytes, starting from the {}, with the specified padding string "
     "until the target length is reached. If the input string or bytes are longer than the "
@@ -300,18 +181,6 @@ def _pad(name: str, side: str, function: Any) -> FunctionEntry:
 
 FUNCTIONS: tuple[FunctionEntry, ...] = (
     scalar(
-        "Chr",
-        STRING,
-        "Returns a single-character string corresponding to the input character code.",
-        overload([param("decimalCode", p.INT, "Decimal codepoint")], p.STRING, _chr_code),
-        overload(
-            [param("utf16Code", p.STRING, "UTF16 code for the desired character e.g. '\\u004b'")],
-            p.STRING,
-            _chr_text,
-        ),
-        author="",
-    ),
-    scalar(
         "concat",
         STRING,
         "Concatenate an arbitrary number of string or bytes fields together",
@@ -339,29 +208,6 @@ FUNCTIONS: tuple[FunctionEntry, ...] = (
         author="",
     ),
     scalar(
-        "elt",
-        STRING,
-        "ELT() returns the Nth element of the list of strings. Returns NULL if N is less than 1 "
-        "or greater than the number of arguments. Note that this method is 1-indexed. This is "
-        "the complement to FIELD.",
-        overload(
-            [
-                param("n", p.INT, "the nth element to extract"),
-                varargs("args", p.STRING, "the strings of which to extract the nth"),
-            ],
-            p.STRING,
-            _elt,
-        ),
-    ),
-    scalar(
-        "field",
-        STRING,
-        "Returns the position (1-indexed) of str in args, or 0 if not found. If str is NULL, the "
-        "return value is 0 because NULL is not considered equal to any value. This is the "
-        "compliment to ELT.",
-        overload([param("str", p.STRING), varargs("args", p.STRING)], p.INT, _field),
-    ),
-    scalar(
         "initcap",
         STRING,
         "Capitalizes the first letter of each word in a string and the rest lowercased. Words "
@@ -372,27 +218,6 @@ FUNCTIONS: tuple[FunctionEntry, ...] = (
             _initcap,
             "Returns the string with the the first letter of each word capitalized and the "
             "rest lowercased",
-        ),
-    ),
-    scalar(
-        "instr",
-        STRING,
-        "Returns the position of substring in the provided string",
-        overload([param("str", p.STRING), param("substring", p.STRING)], p.INT, _instr),
-        overload(
-            [param("str", p.STRING), param("substring", p.STRING), param("position", p.INT)],
-            p.INT,
-            _instr,
-        ),
-        overload(
-            [
-                param("str", p.STRING),
-                param("substring", p.STRING),
-                param("position", p.INT),
-                param("occurrence", p.INT),
-            ],
-            p.INT,
-            _instr,
         ),
     ),
     scalar(
@@ -565,18 +390,6 @@ FUNCTIONS: tuple[FunctionEntry, ...] = (
         STRING,
         "Returns an upper-case version of the input string.",
         overload([param("input", p.STRING, "The string to upper-case")], p.STRING, _upper),
-        author="",
-    ),
-    scalar(
-        "UUID",
-        STRING,
-        "Create a Universally Unique Identifier (UUID) generated according to RFC 4122. A call to "
-        'UUID()\xa0returns a value conforming to UUID version 4, sometimes called "random UUID", '
-        "as described in RFC 4122. A call to UUID(bytes)\xa0returns a value conforming to UUID. "
-        "The value is a 128-bit number represented as a\xa0string of five hexadecimal numbers "
-        "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.",
-        overload([], p.STRING, _uuid),
-        overload([param("bytes", p.BYTES)], p.STRING, _uuid_of),
         author="",
     ),
 )
