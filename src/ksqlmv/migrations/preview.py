@@ -45,7 +45,7 @@ def plan_pending(
     """
     files = migrator.files()
     migrator.store.require()
-    history = migrator.checked_history(files)
+    history = migrator.checked_history(files, locked=False)
     selection = select(history, files, ApplyMode.ALL)
     catalog = Catalog.from_server(migrator.client)
     prepared: list[tuple[MigrationFile, Sequence[PreparedStatement]]] = []

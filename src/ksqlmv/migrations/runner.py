@@ -137,7 +137,7 @@ class Migrator:
         self.store.require()
         variables = dict(defines or {})
         if dry_run:
-            history = self.checked_history(files)
+            history = self.checked_history(files, locked=False)
             selection = select(history, files, mode, target)
             self._warn(selection.warnings)
             for migration in selection.migrations:
@@ -159,15 +159,20 @@ class Migrator:
         self.emit(Event(EventKind.LOCK_RELEASED))
         return ApplyResult(tuple(applied), selection.previous)
 
-    def checked_history(self, files: MigrationSet) -> History:
-        """The history, refused if a version is RUNNING or `validate` finds a problem."""
+    def checked_history(self, files: MigrationSet, *, locked: bool = True) -> History:
+        """The history, refused if a version is RUNNING or `validate` finds a problem.
+
+        Under the lock a RUNNING version can only be left by an interrupted run; without it
+        (dry runs, plan) another run may be under way.
+        """
         history = self.history(files)
         running = history.running()
         if running is not None:
+            cause = "a run was interrupted" if locked else "another run is under way, or one was"
             raise ValidationError(
-                f"{describe_running(running)}: an apply was interrupted. Run "
-                "`ksqlmv migrate repair` to mark it ERROR (so the next apply runs it again) or "
-                "`ksqlmv migrate repair --mark-migrated` if its statements all ran"
+                f"{describe_running(running)}: {cause}. Once no other run is under way, "
+                "`ksqlmv migrate repair` marks it ERROR (the next apply runs it again); "
+                "`ksqlmv migrate repair --mark-migrated` marks it MIGRATED if all of it ran"
             )
         history.validate(files)
         return history
@@ -303,7 +308,7 @@ class Migrator:
         self.store.require()
         variables = dict(defines or {})
         if dry_run:
-            history = self.checked_history(files)
+            history = self.checked_history(files, locked=False)
             chain = self._rollback_chain(history, files, to, variables)
             for record in chain:
                 down = files.down_for(record.version)
