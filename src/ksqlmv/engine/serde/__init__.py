@@ -23,6 +23,10 @@ Formats (`formats.FORMATS` lists what each supports):
   writes with the schema ksqlDB would generate (`avro_schema.sink_schema`), registered under
   `<topic>-value`/`<topic>-key` on first use, or with the schema named by `schemaId`; the
   deserializer reads each record with its writer's schema and coerces it as ksqlDB does.
+  Both directions run code generated per schema (`_avro_encode`, `_avro_decode`): a union of
+  optional fields is one byte, not a run-time resolution, so a round trip is faster than
+  fastavro's own decode-and-encode loop (`bench/serde.py` measures it); fastavro writes only
+  with a schema chosen by id.
   `registration.register_schema` registers at statement time, as ksqlDB's CREATE does.
   Schema Registry is reached through the `registry.SchemaRegistry` protocol:
   `ConfluentSchemaRegistry` over HTTP, `InMemorySchemaRegistry` for the test driver.

@@ -4,7 +4,9 @@ Every record is the magic byte 0, the schema id as 4 big-endian bytes, and the A
 Writing uses one schema: the one ksqlDB would register for the columns (registered under the
 subject when the serde is made), or the schema chosen with `VALUE_SCHEMA_ID`/`KEY_SCHEMA_ID`.
 Reading decodes each record with the schema its id names, fetched once per id; a reader for
-that writer schema and the columns is compiled on first sight and kept.
+that writer schema and the columns is compiled on first sight and kept (`_avro_decode`).
+Writing the generated schema uses a writer generated for it (`_avro_encode`); a schema chosen
+by id is written with fastavro.
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ from typing import Any
 
 import fastavro
 
+from ksqlmv.engine.serde._avro_decode import (
+    DECODING_ERRORS,
+    is_record,
+    row_decoder,
+    value_decoder,
+)
 from ksqlmv.engine.serde._avro_encode import row_writer
-from ksqlmv.engine.serde._avro_read import row_converter, strip_logical_types, value_converter
+from ksqlmv.engine.serde._avro_read import row_converter, value_converter
 from ksqlmv.engine.serde._avro_write import row_encoder
 from ksqlmv.engine.serde._connect import SchemaRefused, to_connect
 from ksqlmv.engine.serde._types import type_problem
@@ -197,19 +205,18 @@ def _deserializer(
             connect = to_connect(schema)
         except (SchemaRefused, KsqlmvError) as error:
             raise _Failure((converting, str(error))) from None
-        reading = fastavro.parse_schema(strip_logical_types(schema))
-        convert = _converter(connect, columns, unwrapped)
-        read = fastavro.schemaless_reader
         failed = f"Error deserializing Avro message for id {schema_id}"
+        try:
+            read = _reader(schema, connect, columns, unwrapped)
+        except Exception as error:
+            raise _Failure((converting, failed, str(error))) from None
 
         def decode(data: bytes) -> Row | None:
-            body = io.BytesIO(data)
-            body.seek(5)
             try:
-                datum = read(body, reading, None, True, True)
-            except Exception as error:
+                return read(data)
+            except DECODING_ERRORS as error:
+                # the bytes do not hold a value of the writer's schema
                 raise _Failure((converting, failed, str(error) or type(error).__name__)) from None
-            return convert(datum)
 
         with lock:
             decoders[schema_id] = decode
@@ -239,17 +246,23 @@ def _deserializer(
     return deserialize
 
 
-def _converter(
-    connect: Any, columns: Sequence[ColumnLike], unwrapped: bool
-) -> Callable[[Any], Row | None]:
+def _reader(
+    schema: Any, connect: Any, columns: Sequence[ColumnLike], unwrapped: bool
+) -> Callable[[bytes], Row | None]:
+    """Bytes (after the header) in writer `schema` to a row of `columns`."""
+    if not unwrapped and is_record(schema):
+        return row_decoder(schema, connect, columns)
+    read_value = value_decoder(schema)
     if unwrapped:
         convert = value_converter(connect, columns[0].type, "")
         if convert is None:
-            return lambda datum: (datum,)
-        return lambda datum: (convert(datum),)
+            return lambda data: (read_value(data),)
+        one = convert
+        return lambda data: (one(read_value(data)),)
     read_row = row_converter(connect, columns)
 
-    def row(datum: Any) -> Row | None:
+    def row(data: bytes) -> Row | None:
+        datum = read_value(data)
         if datum is None:
             raise ValueError(NULL_STRUCT_MESSAGE)
         result: Row = read_row(datum)

@@ -7,13 +7,12 @@ match by name exactly or else upper-cased (unknown writer fields are ignored, mi
 NULL), DECIMALs are fitted to the column. Any other pairing fails with "Cannot deserialize type
 int64 as type int32 for path: ->FIELD", for every record of that schema.
 
-fastavro reads with the writer schema stripped of every logical type but `decimal`, so dates,
-times and timestamps arrive as the integers our representation uses, with no per-field work.
+The values come as `_avro_decode` reads them: logical types other than `decimal` are left as
+their integers, which is our representation of dates, times and timestamps.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -24,7 +23,12 @@ from ksqlmv.engine.serde._connect import ConnectSchema
 from ksqlmv.engine.serde.base import ColumnLike, compile_function, row_struct
 from ksqlmv.sql.types import ArrayType, BaseType, DecimalType, MapType, SqlType, StructType
 
-__all__ = ["row_converter", "strip_logical_types", "value_converter"]
+__all__ = [
+    "row_converter",
+    "row_expressions",
+    "row_fields",
+    "value_converter",
+]
 
 Convert = Callable[[Any], Any]
 
@@ -52,28 +56,6 @@ _ACCEPTS: dict[str, frozenset[str]] = {
         {"int8", "int16", "int32", "int64", "float32", "float64", "boolean", "string"}
     ),
 }
-
-
-def strip_logical_types(schema: Any) -> Any:
-    """A copy of Avro `schema` without logical types other than `decimal`."""
-
-    def strip(node: Any) -> Any:
-        if isinstance(node, list):
-            return [strip(member) for member in node]
-        if not isinstance(node, dict):
-            return node
-        result = {}
-        for key, value in node.items():
-            if key == "logicalType" and value != "decimal":
-                continue
-            result[key] = strip(value) if key in ("type", "items", "values", "fields") else value
-        if "fields" in result:
-            result["fields"] = [
-                {**field, "type": strip(field.get("type"))} for field in node["fields"]
-            ]
-        return result
-
-    return strip(copy.deepcopy(schema))
 
 
 class _Mismatch:
@@ -244,30 +226,50 @@ def _branch_chooser(branch_of: dict[str, str]) -> Callable[[Any], tuple[str, Any
     return choose
 
 
+def row_fields(
+    writer: ConnectSchema, columns: Sequence[ColumnLike]
+) -> list[tuple[int | None, Convert | None]] | _Mismatch:
+    """Per column: the writer field that fills it (its position) and the conversion (None for
+    identity); a mismatch when the writer's schema is not a record."""
+    if writer.type != "struct" or writer.branches:
+        return _Mismatch(writer, "struct", "")
+    target = row_struct(columns)
+    positions = {name: position for position, (name, _) in enumerate(writer.fields)}
+    plan: list[tuple[int | None, Convert | None]] = [(None, None)] * len(columns)
+    for index, name, schema in _matches(writer, target):
+        field = target.fields[index]
+        plan[index] = (positions[name], value_converter(schema, field.type, "->" + field.name))
+    return plan
+
+
+def row_expressions(
+    plan: list[tuple[int | None, Convert | None]], field: Callable[[int], str]
+) -> tuple[list[str], dict[str, Any]]:
+    """The Python expression of each column, reading writer field k as `field(k)`."""
+    namespace: dict[str, Any] = {}
+    parts = []
+    for index, (position, convert) in enumerate(plan):
+        if position is None:
+            parts.append("None")
+        elif convert is None:
+            parts.append(field(position))
+        else:
+            namespace[f"C{index}"] = convert
+            parts.append(f"C{index}({field(position)})")
+    return parts, namespace
+
+
 def row_converter(writer: ConnectSchema, columns: Sequence[ColumnLike]) -> Convert:
     """A function from fastavro's record to a row tuple, generated for this writer and columns.
 
     Raises ValueError with ksqlDB's message for the first column the writer cannot fill.
     """
-    target = row_struct(columns)
-    if writer.type != "struct" or writer.branches:
-        mismatch = _Mismatch(writer, "struct", "")
-        return mismatch
-    matches = _matches(writer, target)
-    namespace: dict[str, Any] = {}
-    parts = ["None"] * len(columns)
-    identity = True
-    for index, name, schema in matches:
-        field = target.fields[index]
-        convert = value_converter(schema, field.type, "->" + field.name)
-        if convert is None:
-            parts[index] = f"d[{name!r}]"
-        else:
-            identity = False
-            namespace[f"C{index}"] = convert
-            parts[index] = f"C{index}(d[{name!r}])"
-    writer_names = [name for name, _ in writer.fields]
-    if identity and writer_names == [c.name for c in columns]:
+    plan = row_fields(writer, columns)
+    if isinstance(plan, _Mismatch):
+        return plan
+    names = [name for name, _ in writer.fields]
+    if names == [c.name for c in columns] and all(c is None for _, c in plan):
         return lambda d: tuple(d.values())
+    parts, namespace = row_expressions(plan, lambda k: f"d[{names[k]!r}]")
     source = f"def read(d):\n    return ({''.join(p + ', ' for p in parts)})"
     return compile_function(source, namespace, "read")
