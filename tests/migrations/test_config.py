@@ -193,3 +193,45 @@ def test_the_platform_project_reads(repo_root: Path) -> None:
     config = MigrationConfig.load(repo_root / "ksql" / "ksql-migrations.properties")
     assert config.server_url == "http://localhost:8088"
     assert config.migrations_dir == repo_root / "ksql" / "migrations"
+
+
+def test_headers_and_credentials_reach_the_server(tmp_path: Path) -> None:
+    """A loopback HTTP server records what the client sends with each request."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[dict[str, str]] = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(dict(self.headers))
+            body = json.dumps({"KsqlServerInfo": {"version": "0.29.0"}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        config = config_from(
+            tmp_path,
+            "ksql.server.url=http://unused:1\n"
+            "ksql.auth.basic.username=alice\nksql.auth.basic.password=s3cret\n",
+        )
+        headers = tmp_path / "headers"
+        headers.write_text("X-Run: ci-42\n")
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with connect(config, server=url, headers_file=headers, environ={}) as client:
+            assert client.info()["version"] == "0.29.0"
+    finally:
+        server.shutdown()
+        server.server_close()
+    (request,) = seen
+    assert request["X-Run"] == "ci-42"
+    assert request["Authorization"] == "Basic YWxpY2U6czNjcmV0"  # base64 of alice:s3cret
