@@ -10,7 +10,8 @@ KsqlmvError                       exit 1   root: a failure the CLI reports in on
 │   ├── ParseError                         syntax, with line, column and what was expected
 │   └── AnalysisError                      meaning: unknown source or column, type mismatch, ...
 ├── StatementError                exit 4   a server refused a statement (with ksqlDB's error code)
-│   └── MigrationStatementError            a migration file's statement failed: file, line, column
+│   ├── MigrationStatementError            a migration file's statement failed: file, line, column
+│   └── PartialRequestError                a statement failed after others of its request ran
 ├── ServiceUnavailableError       exit 5   a broker, registry or ksqlDB server cannot be reached
 ├── AuthenticationError           exit 6   a service refused our credentials
 ├── LockHeldError                 exit 7   another process holds a lock (who, since when) too long
@@ -50,6 +51,7 @@ __all__ = [
     "LockHeldError",
     "MigrationStatementError",
     "ParseError",
+    "PartialRequestError",
     "PortInUseError",
     "ProtocolError",
     "RecordSerdeError",
@@ -164,6 +166,24 @@ class MigrationStatementError(StatementError):
         self.path = path
         self.line = line
         self.column = column
+
+
+class PartialRequestError(StatementError):
+    """A statement of a `/ksql` request failed after earlier ones of the request had run.
+
+    `entities` are the results of those earlier statements, which stay applied: ksqlDB returns
+    them in the `entities` field of its `statement_error` body.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        error_code: int,
+        statement: str,
+        entities: list[dict[str, object]],
+    ) -> None:
+        super().__init__(message, error_code, statement)
+        self.entities = entities
 
 
 class ServiceUnavailableError(KsqlmvError):
