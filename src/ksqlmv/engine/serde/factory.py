@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from ksqlmv.engine.serde._avro import avro_serde
 from ksqlmv.engine.serde._delimited import delimited_serde
@@ -37,23 +37,40 @@ from ksqlmv.engine.serde.windowed import WindowedSerde
 from ksqlmv.errors import FormatError
 from ksqlmv.sql.types import ArrayType, MapType, SqlType, StructType
 
-__all__ = ["check_key_columns", "make_serde", "make_windowed_serde"]
+__all__ = ["FormatLike", "Properties", "check_key_columns", "make_serde", "make_windowed_serde"]
 
 
-def _format_parts(format: object, properties: object) -> tuple[str, dict[str, str]]:
-    """The format name and properties, from a name or from a `FormatInfo`-like object."""
+class FormatLike(Protocol):
+    """A format name with its properties, as the catalog's `FormatInfo` is."""
+
+    @property
+    def name(self) -> str:
+        """The format's name."""
+        ...
+
+    @property
+    def properties(self) -> Iterable[tuple[str, str]]:
+        """ksqlDB's format properties, as (name, value) pairs."""
+        ...
+
+
+Properties = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+def _format_parts(
+    format: str | FormatLike, properties: Properties | None
+) -> tuple[str, dict[str, str]]:
+    """The format name and properties, from a name or from a `FormatInfo`."""
     if isinstance(format, str):
         name = format
     else:
-        name = str(getattr(format, "name"))  # noqa: B009 - any FormatInfo-like object
+        name = format.name
         if properties is None:
-            properties = getattr(format, "properties", None)
-    props: dict[str, str] = {}
-    if isinstance(properties, Mapping):
-        props = {str(k): str(v) for k, v in properties.items()}
-    elif properties is not None:
-        props = {str(k): str(v) for k, v in properties}  # type: ignore[attr-defined]
-    return name.upper(), props
+            properties = format.properties
+    if properties is None:
+        return name.upper(), {}
+    pairs = properties.items() if isinstance(properties, Mapping) else properties
+    return name.upper(), {str(k): str(v) for k, v in pairs}
 
 
 def _contains_map(sql_type: SqlType) -> bool:
@@ -80,9 +97,9 @@ def check_key_columns(columns: Sequence[ColumnLike]) -> None:
 
 
 def make_serde(
-    format: object,
+    format: str | FormatLike,
     columns: Sequence[ColumnLike],
-    properties: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    properties: Properties | None = None,
     *,
     is_key: bool = False,
     features: Iterable[object] | None = None,
@@ -177,11 +194,11 @@ def _build(
 
 
 def make_windowed_serde(
-    format: object,
+    format: str | FormatLike,
     columns: Sequence[ColumnLike],
     window_type: object,
     size_ms: int | None = None,
-    properties: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    properties: Properties | None = None,
     **options: Any,
 ) -> WindowedSerde:
     """The serde of windowed keys: `make_serde(..., is_key=True)` inside a `WindowedSerde`."""
