@@ -105,7 +105,8 @@ def _in(items: list[tuple[Any, Any]]) -> Draw:
         raise ValueError("character class matches nothing printable")
     if len(chars) == 1:
         return lambda rng: chars
-    return lambda rng: rng.choice(chars)
+    size = len(chars)
+    return lambda rng: chars[int(rng.random() * size)]
 
 
 def _repeat(arg: tuple[int, int, list[tuple[Any, Any]]]) -> Draw:
@@ -123,11 +124,13 @@ def _repeat(arg: tuple[int, int, list[tuple[Any, Any]]]) -> Draw:
             return lambda rng: format(rng.getrandbits(bits), pattern) if bits else ""
         if low == high:
             return lambda rng: "".join(rng.choices(chars, k=low))
-        return lambda rng: "".join(rng.choices(chars, k=rng.randint(low, high)))
+        span = high - low + 1
+        return lambda rng: "".join(rng.choices(chars, k=low + int(rng.random() * span)))
     item = _sequence(body)
     if low == high:
         return lambda rng: "".join([item(rng) for _ in range(low)])
-    return lambda rng: "".join([item(rng) for _ in range(rng.randint(low, high))])
+    span = high - low + 1
+    return lambda rng: "".join([item(rng) for _ in range(low + int(rng.random() * span))])
 
 
 def _subpattern(arg: tuple[Any, Any, Any, list[tuple[Any, Any]]]) -> Draw:

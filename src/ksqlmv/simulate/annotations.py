@@ -6,7 +6,7 @@
 | `weights` | with options | our addition: one weight per option |
 | `iteration` | numbers, boolean, string | `{start, restart, step, initial}`: a wrapping counter |
 | `range` | numbers, decimals, timestamps | `{min, max}`: min inclusive, max exclusive |
-| `length` | string, bytes, array, map | a number, or `{min, max}` (max exclusive); default 8-16 |
+| `length` | string, bytes, array, map | a number, or `{min, max}` (max exclusive); default 8-15 |
 | `regex` | string | a string matching the pattern (with `length`, within those bounds) |
 | `prefix`, `suffix` | string | text around the generated string (also around an iteration) |
 | `keys` | map | annotations for the generated map keys |
@@ -108,7 +108,8 @@ def _options(spec: Mapping[str, Any], info: TypeInfo, base: Path) -> Generate:
         if len(options) == 1:
             only = options[0]
             return lambda draw: only
-        return lambda draw: draw.rng.choice(options)
+        count = len(options)
+        return lambda draw: options[int(draw.rng.random() * count)]
     if (
         not isinstance(weights, list)
         or len(weights) != len(options)

@@ -92,7 +92,8 @@ def _constant_kind(generate: Generate) -> Callable[[str | None], Generate]:
 
 
 def _pick(values: tuple[str, ...]) -> Generate:
-    return lambda draw: draw.rng.choice(values)
+    count = len(values)
+    return lambda draw: values[int(draw.rng.random() * count)]
 
 
 #: kind -> compiler taking the `from` field (or None).

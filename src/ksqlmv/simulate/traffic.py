@@ -88,7 +88,9 @@ def parse_delay(value: Any) -> Delay:
 def _uniform(low: int, high: int) -> Delay:
     if high < low:
         raise SpecError(f"the range ends ({high} ms) before it starts ({low} ms)")
-    return lambda rng: rng.randint(low, high)
+    span = high - low + 1
+    # random() rather than randint(): a fifth of the cost, on a per-event path
+    return lambda rng: low + int(rng.random() * span)
 
 
 def _lognormal(value: dict[str, Any]) -> Delay:
