@@ -539,6 +539,7 @@ class BrokerProcess:
     port: int = 0
     process: subprocess.Popen[str] | None = None
     log: list[str] = field(default_factory=list)
+    drain: threading.Thread | None = None
 
     @property
     def bootstrap(self) -> str:
@@ -563,7 +564,8 @@ class BrokerProcess:
                 break
         else:
             raise AssertionError(f"broker did not start: {''.join(self.log)}")
-        threading.Thread(target=self._drain, daemon=True).start()
+        self.drain = threading.Thread(target=self._drain, daemon=True)
+        self.drain.start()
         return self
 
     def _drain(self) -> None:
@@ -576,6 +578,10 @@ class BrokerProcess:
         assert self.process is not None
         self.process.send_signal(sig)
         code = self.process.wait(30)
+        if self.drain is not None:
+            self.drain.join(10)  # it reads to the end of the output, then stops
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         self.process = None
         return code
 
