@@ -168,7 +168,7 @@ def _run(
                     return None
                 key, value = change
         except SpecError as error:  # a scenario function failed: say which event it was building
-            raise SpecError(error.message, f"events.{rule.name}.{error.path}") from error
+            raise error.under(f"events.{rule.name}") from error
         except (TypeError, ValueError, ArithmeticError, KeyError) as error:
             # A value of the wrong type from a scenario function, met by a field that reads it.
             message = f"cannot build the value: {type(error).__name__}: {error}"

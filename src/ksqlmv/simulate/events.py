@@ -144,7 +144,7 @@ def parse_events(
         try:
             rules[name] = _event(str(name), spec, topics, raw, tuple(parents.get(name, ())))
         except SpecError as error:
-            problems.append(SpecError(error.message, _join(f"events.{name}", error.path)))
+            problems.append(error.under(f"events.{name}"))
     for name, rule in rules.items():
         if not rule.weight and not rule.parents and not (rule.entity and rule.entity.initial):
             problems.append(
@@ -275,7 +275,7 @@ def _follow(raw: Any, events: Mapping[str, Any], topic: TopicSpec, path: str) ->
     try:
         delay = parse_delay(raw.get("delay", 0))
     except SpecError as error:
-        raise SpecError(error.message, _join(f"{path}.delay", error.path)) from None
+        raise error.under(f"{path}.delay") from None
     when = raw.get("when", {})
     if not isinstance(when, dict):
         raise SpecError("when is a mapping of field to value (or list of values)", f"{path}.when")
@@ -330,7 +330,7 @@ def compile_events(
         try:
             plans[name] = _compile_event(rule, rules, topics, pools, entity_fields, functions, base)
         except SpecError as error:
-            raise SpecError(error.message, _join(f"events.{name}", error.path)) from None
+            raise error.under(f"events.{name}") from None
     return Runtime(plans, pools)
 
 
@@ -359,7 +359,7 @@ def _compile_event(
     try:
         key = compile_field("key", rule.key, _STRING, context({}, {})).generate
     except SpecError as error:
-        raise SpecError(error.message, _join("key", error.path)) from None
+        raise error.under("key") from None
     records = []
     for version in topic.versions:
         defaults = {
@@ -400,7 +400,3 @@ def _parent_fields(
                 if name in mine
             }
     return found or {}
-
-
-def _join(prefix: str, path: str) -> str:
-    return f"{prefix}.{path}" if path else prefix

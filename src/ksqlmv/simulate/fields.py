@@ -358,11 +358,11 @@ def _switch(spec: Mapping[str, Any], info: TypeInfo, context: FieldContext, name
         try:
             compiled[value] = compile_field(name, case, info, context)
         except SpecError as error:
-            raise SpecError(error.message, _join(f"cases.{value}", error.path)) from None
+            raise error.under(f"cases.{value}") from None
     try:
         default = compile_field(name, spec.get("default", {}), info, context)
     except SpecError as error:
-        raise SpecError(error.message, _join("default", error.path)) from None
+        raise error.under("default") from None
     table = {value: case.generate for value, case in compiled.items()}
     fallback = default.generate
     needs = {field}
@@ -392,10 +392,6 @@ def _python(spec: Mapping[str, Any], info: TypeInfo, context: FieldContext, name
             raise SpecError(f"{label} raised {type(error).__name__}: {error}", path) from error
 
     return Compiled(call, tuple(needs))
-
-
-def _join(prefix: str, path: str) -> str:
-    return f"{prefix}.{path}" if path else prefix
 
 
 EXTENSIONS: dict[str, Compiler] = {

@@ -48,7 +48,7 @@ def compile_record(
             else:
                 compiled[name] = _unspecified(raw, info, context, inherit)
         except SpecError as error:
-            raise SpecError(error.message, _join(f"fields.{name}", error.path)) from None
+            raise error.under(f"fields.{name}") from None
     for name, item in compiled.items():
         for need in item.needs:
             if need not in compiled:
@@ -135,7 +135,3 @@ def _builder(
         return values
 
     return build_or_drop
-
-
-def _join(prefix: str, path: str) -> str:
-    return f"{prefix}.{path}" if path else prefix

@@ -163,9 +163,7 @@ def _settings(
     try:
         profile = parse_profile(document.get("profile", "constant"))
     except SpecError as error:
-        problems.append(
-            SpecError(error.message, f"profile.{error.path}" if error.path else "profile")
-        )
+        problems.append(error.under("profile"))
     try:
         start = parse_instant(document.get("start", DEFAULT_START))
     except SpecError as error:

@@ -88,7 +88,7 @@ def parse_topics(raw: Any, schemas: Path) -> tuple[dict[str, TopicSpec], list[Sp
         try:
             topics[str(name)] = _topic(str(name), spec, schemas)
         except SpecError as error:
-            problems.append(SpecError(error.message, _join(f"topics.{name}", error.path)))
+            problems.append(error.under(f"topics.{name}"))
     return topics, problems
 
 
@@ -157,7 +157,3 @@ def _after(raw: Any, version: int, path: str) -> Evolution:
         return Evolution(version, None, parse_duration_ms(raw))
     except SpecError:
         raise SpecError("after is a number of events (2000) or a duration (5m)", path) from None
-
-
-def _join(prefix: str, path: str) -> str:
-    return f"{prefix}.{path}" if path else prefix

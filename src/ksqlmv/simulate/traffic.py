@@ -38,12 +38,20 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 
 
 class SpecError(ValueError):
-    """A scenario value that does not mean anything; `path` points below the value given."""
+    """A scenario value that does not mean anything; `path` points below the value given.
+
+    It never leaves ksqlmv.simulate: the scenario loader turns it into a `ScenarioError` that
+    names the file, the line and the full path.
+    """
 
     def __init__(self, message: str, path: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.path = path
+
+    def under(self, prefix: str) -> SpecError:
+        """The same problem, its path below `prefix` (`fields.x` under `events.order`)."""
+        return SpecError(self.message, f"{prefix}.{self.path}" if self.path else prefix)
 
 
 def parse_duration_ms(value: Any) -> int:
