@@ -30,7 +30,7 @@ from ksqlmv.engine.serde._avro_encode import row_writer
 from ksqlmv.engine.serde._avro_read import row_converter, value_converter
 from ksqlmv.engine.serde._avro_write import row_encoder
 from ksqlmv.engine.serde._connect import SchemaRefused, to_connect
-from ksqlmv.engine.serde._types import type_problem
+from ksqlmv.engine.serde._types import connect_write_error
 from ksqlmv.engine.serde.avro_schema import sink_schema
 from ksqlmv.engine.serde.base import (
     NULL_STRUCT_MESSAGE,
@@ -39,7 +39,6 @@ from ksqlmv.engine.serde.base import (
     Serde,
     SerdeFeature,
     count_mismatch,
-    record_error,
 )
 from ksqlmv.engine.serde.formats import DEFAULT_AVRO_SCHEMA_FULL_NAME, FULL_SCHEMA_NAME, SCHEMA_ID
 from ksqlmv.engine.serde.registry import SchemaRegistry, parse_schema_text
@@ -47,13 +46,11 @@ from ksqlmv.errors import (
     DeserializationError,
     FormatError,
     KsqlmvError,
-    SerializationError,
 )
 
 __all__ = ["avro_serde", "wire_header"]
 
 _HEADER = struct.Struct(">bI")
-_HINT = "\nHint: You probably forgot to add VALUE_SCHEMA_ID when creating the source."
 
 Decode = Callable[[bytes], Row | None]
 
@@ -147,16 +144,8 @@ def _serializer(
         try:
             return (headers[0] if headers else header()) + body(row)
         except Exception as error:
-            problem = type_problem(columns, row)
-            if problem is not None and not unwrapped:
-                # a wrong value fails when ksqlDB puts it in the Connect struct, before writing
-                raise SerializationError(problem, topic=topic, is_key=is_key) from None
-            raise record_error(
-                SerializationError,
-                f"Error serializing message to topic: {topic}. {problem or error}{_HINT}",
-                error,
-                topic=topic,
-                is_key=is_key,
+            raise connect_write_error(
+                error, columns, row, unwrapped=unwrapped, topic=topic, is_key=is_key
             ) from None
 
     return serialize

@@ -16,7 +16,7 @@ from ksqlmv.engine.serde._json_read import (
     row_reader,
 )
 from ksqlmv.engine.serde._json_write import encoder, row_writer
-from ksqlmv.engine.serde._types import type_problem
+from ksqlmv.engine.serde._types import connect_write_error
 from ksqlmv.engine.serde.base import (
     NULL_STRUCT_MESSAGE,
     ColumnLike,
@@ -31,8 +31,6 @@ from ksqlmv.engine.serde.base import (
 from ksqlmv.errors import DeserializationError, FormatError, SerializationError
 
 __all__ = ["json_serde"]
-
-_HINT = "\nHint: You probably forgot to add VALUE_SCHEMA_ID when creating the source."
 
 
 def json_serde(
@@ -70,16 +68,8 @@ def json_serde(
         )
 
     def fail_write(error: BaseException, row: Row) -> SerializationError:
-        problem = type_problem(columns, row)
-        if problem is not None and not unwrapped:
-            # a wrong value fails when ksqlDB puts it in the Connect struct, before writing
-            return SerializationError(problem, topic=topic, is_key=is_key)
-        return record_error(
-            SerializationError,
-            f"Error serializing message to topic: {topic}. {problem or error}{_HINT}",
-            error,
-            topic=topic,
-            is_key=is_key,
+        return connect_write_error(
+            error, columns, row, unwrapped=unwrapped, topic=topic, is_key=is_key
         )
 
     if unwrapped:

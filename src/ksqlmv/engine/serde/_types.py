@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ksqlmv.engine.serde.base import ColumnLike, Row
+from ksqlmv.engine.serde.base import ColumnLike, Row, record_error
+from ksqlmv.errors import SerializationError
 from ksqlmv.sql.types import ArrayType, BaseType, MapType, SqlType, StructType
 
-__all__ = ["java_class", "type_problem"]
+__all__ = ["connect_write_error", "java_class", "type_problem"]
 
 _INT_RANGE = range(-(2**31), 2**31)
 _LONG_RANGE = range(-(2**63), 2**63)
@@ -106,3 +107,33 @@ def type_problem(columns: Sequence[ColumnLike], row: Row) -> str | None:
         if problem is not None:
             return problem
     return None
+
+
+_HINT = "\nHint: You probably forgot to add VALUE_SCHEMA_ID when creating the source."
+
+
+def connect_write_error(
+    error: BaseException,
+    columns: Sequence[ColumnLike],
+    row: Row,
+    *,
+    unwrapped: bool,
+    topic: str,
+    is_key: bool,
+) -> SerializationError:
+    """A JSON or AVRO row that did not write, worded as ksqlDB's Connect serializer words it.
+
+    A value of the wrong type fails when ksqlDB puts it in the Connect struct, before writing,
+    with Connect's own message; anything else fails in `KsqlConnectSerializer`, whose message
+    names the topic and ends with its hint about schema ids.
+    """
+    problem = type_problem(columns, row)
+    if problem is not None and not unwrapped:
+        return SerializationError(problem, topic=topic, is_key=is_key)
+    return record_error(
+        SerializationError,
+        f"Error serializing message to topic: {topic}. {problem or error}{_HINT}",
+        error,
+        topic=topic,
+        is_key=is_key,
+    )
