@@ -64,11 +64,13 @@ class FieldContext:
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """A compiled field: its generator, the fields it reads, and whether it may return DROP."""
+    """A compiled field: its generator, the fields it reads, whether it may return DROP, and
+    whether it always gives the same value (which a record then copies instead of calling)."""
 
     generate: Generate
     needs: tuple[str, ...] = ()
     drops: bool = False
+    constant: bool = False
 
 
 Compiler = Callable[[Mapping[str, Any], TypeInfo, FieldContext, str], Compiled]
@@ -150,7 +152,7 @@ def _same(value: Any) -> Any:
 
 def _const(spec: Mapping[str, Any], info: TypeInfo, context: FieldContext, name: str) -> Compiled:
     value = coerce(spec["const"], info)
-    return Compiled(lambda draw: value)
+    return Compiled(lambda draw: value, constant=True)
 
 
 def _sequence(

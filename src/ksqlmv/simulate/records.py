@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,8 @@ from ksqlmv.simulate.traffic import SpecError
 __all__ = ["RecordPlan", "compile_record"]
 
 Build = Callable[[Draw], "dict[str, Any] | None"]
+#: What constant generators are called with when their value is taken once, at compile time.
+_NO_DRAW = Draw(random.Random(0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +57,11 @@ def compile_record(
             if need not in compiled:
                 raise SpecError(f"reads field {need!r}, which this schema lacks", f"fields.{name}")
     order = _ordered(list(compiled), {name: item.needs for name, item in compiled.items()})
-    steps = tuple((name, compiled[name].generate) for name in order)
+    # Constants are copied from a template in one go; the other fields are generated in order.
+    template = {name: item.generate(_NO_DRAW) for name, item in compiled.items() if item.constant}
+    steps = tuple((name, compiled[name].generate) for name in order if name not in template)
     droppable = tuple(name for name, _ in steps if compiled[name].drops)
-    return RecordPlan(tuple(compiled), _builder(steps, droppable))
+    return RecordPlan(tuple(compiled), _builder(template, steps, droppable))
 
 
 def _unspecified(
@@ -82,7 +87,7 @@ def _unspecified(
     default = raw.get("default", NO_DEFAULT)
     if not properties and default is not NO_DEFAULT:
         value = field_default(info, default)
-        return Compiled(lambda draw: value)
+        return Compiled(lambda draw: value, constant=True)
     if properties and info.kind == "union" and "position" not in properties:
         info = info.non_null[0]
     return Compiled(compile_annotated(properties, info, context.base))
@@ -111,12 +116,14 @@ def _ordered(names: list[str], needs: Mapping[str, tuple[str, ...]]) -> list[str
 
 
 def _builder(
-    steps: tuple[tuple[str, Callable[[Draw], Any]], ...], droppable: tuple[str, ...]
+    template: dict[str, Any],
+    steps: tuple[tuple[str, Callable[[Draw], Any]], ...],
+    droppable: tuple[str, ...],
 ) -> Build:
     if not droppable:
 
         def build(draw: Draw) -> dict[str, Any] | None:
-            values: dict[str, Any] = {}
+            values = template.copy()
             draw.values = values
             for name, generate in steps:
                 values[name] = generate(draw)
@@ -125,7 +132,7 @@ def _builder(
         return build
 
     def build_or_drop(draw: Draw) -> dict[str, Any] | None:
-        values: dict[str, Any] = {}
+        values = template.copy()
         draw.values = values
         for name, generate in steps:
             value = generate(draw)
