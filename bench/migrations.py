@@ -119,7 +119,7 @@ def main() -> None:
     server_runs = max(1, args.runs // 10)
     if args.server:
         results["server"] = online(args.server, server_runs)
-    elif importlib.util.find_spec("ksqlmv.server") is None:
+    elif importlib.util.find_spec("ksqlmv.server.__main__") is None:
         results["server"] = "skipped: no --server and no embedded ksqlDB server in this build"
     else:
         from ksqlmv.local import EmbeddedStack

@@ -41,7 +41,11 @@ PLATFORM_TOPICS = (
 
 
 def _missing_stack() -> str | None:
-    if importlib.util.find_spec("ksqlmv.server") is None:
+    try:
+        runnable = importlib.util.find_spec("ksqlmv.server.__main__") is not None
+    except ImportError:
+        runnable = False
+    if not runnable:
         return "the embedded ksqlDB server (python -m ksqlmv.server) is not in this build yet"
     try:
         importlib.import_module("ksqlmv.local").EmbeddedStack  # noqa: B018

@@ -115,7 +115,11 @@ def check_on_embedded_stack(
 
 def _embedded_stack_type() -> type[EmbeddedStack]:
     """`EmbeddedStack`, or a clear error in a build without the embedded ksqlDB server."""
-    if importlib.util.find_spec("ksqlmv.server") is None:
+    try:
+        runnable = importlib.util.find_spec("ksqlmv.server.__main__") is not None
+    except ImportError:
+        runnable = False
+    if not runnable:
         raise ConfigError(
             "plan --check needs the embedded ksqlDB server (ksqlmv.server), which this build lacks"
         )
