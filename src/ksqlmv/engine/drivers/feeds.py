@@ -41,7 +41,7 @@ from confluent_kafka import (
 
 from ksqlmv.errors import ServiceUnavailableError
 
-__all__ = ["Dispatch", "Record", "Start", "TopicFeed", "read_to_end"]
+__all__ = ["Dispatch", "Record", "Start", "TopicFeed", "inline", "offset_reset", "read_to_end"]
 
 log = logging.getLogger(__name__)
 kafka_log = logging.getLogger("ksqlmv.engine.kafka")
@@ -63,6 +63,15 @@ class Start(enum.Enum):
     EARLIEST = "earliest"
     LATEST = "latest"
     COMMITTED = "committed"  # the group's committed offsets, else `reset`
+
+
+def offset_reset(properties: dict[str, Any]) -> str:
+    """Where a query without committed offsets starts: `auto.offset.reset` (default latest)."""
+    for name in ("auto.offset.reset", "ksql.streams.auto.offset.reset"):
+        value = properties.get(name)
+        if value:
+            return str(value).lower()
+    return "latest"
 
 
 def inline(fn: Callable[[], None]) -> None:
