@@ -36,6 +36,7 @@ _VALUE_COLUMNS = COLUMNS[1:]
 # (40004, when a proxy downgrades), no such endpoint (404) or method (405).
 INSERTS_UNAVAILABLE = frozenset({40004, 40400, 40500})
 _VISIBLE_TIMEOUT = 30.0
+_READY_TIMEOUT = 10.0
 # Clients whose server refused /inserts-stream once: later inserts go straight to /ksql.
 _STATEMENT_INSERTS: weakref.WeakSet[KsqlClient] = weakref.WeakSet()
 
@@ -161,7 +162,7 @@ class MetadataStore:
         if not wanted:
             return {}
         try:
-            return self._select(wanted)
+            return self._select_when_ready(wanted)
         except StatementError:
             if len(wanted) == 1:
                 raise
@@ -170,6 +171,20 @@ class MetadataStore:
         for key in wanted:
             found.update(self._select([key]))
         return found
+
+    def _select_when_ready(
+        self, keys: Sequence[str], timeout: float = _READY_TIMEOUT
+    ) -> dict[str, MigrationRecord]:
+        """`_select`, retried while the server answers with a 5xx: a table created a moment ago
+        (by `initialize-metadata`) may not serve pull queries yet."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self._select(keys)
+            except StatementError as error:
+                if error.error_code < 50000 or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.2)
 
     def _select(self, keys: Sequence[str]) -> dict[str, MigrationRecord]:
         if len(keys) == 1:
