@@ -8,6 +8,7 @@ and DEFINE'd variables.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,15 @@ from typing import Any
 
 from ksqlmv.engine.analysis.functions import FunctionLibrary
 from ksqlmv.engine.analysis.library import default_library
-from ksqlmv.engine.catalog import Catalog, Column, ColumnKind, FormatInfo, QueryInfo, SourceKind
+from ksqlmv.engine.catalog import (
+    Catalog,
+    Column,
+    ColumnKind,
+    DataSource,
+    FormatInfo,
+    QueryInfo,
+    SourceKind,
+)
 from ksqlmv.engine.drivers.base import Driver
 from ksqlmv.engine.execution import admin, ddl, insert_values, queries
 from ksqlmv.engine.execution.formats import resolve_create_formats
@@ -25,7 +34,12 @@ from ksqlmv.engine.execution.topics import Topics
 from ksqlmv.engine.planning.nodes import PlanNode
 from ksqlmv.engine.runtime.base import QueryContext
 from ksqlmv.engine.runtime.builder import QueryBuilder
-from ksqlmv.engine.runtime.processing_log import ProcessingLog
+from ksqlmv.engine.runtime.processing_log import (
+    PROCESSING_LOG_STREAM,
+    ProcessingLog,
+    processing_log_stream_sql,
+    processing_log_topic,
+)
 from ksqlmv.engine.runtime.query import RunningQuery
 from ksqlmv.errors import AnalysisError, KsqlmvError
 from ksqlmv.sql import ast, parse, split_statements
@@ -168,6 +182,33 @@ class KsqlEngine:
         self.driver.start(running)
         return running
 
+    def materialize(self, source: DataSource, session: Session) -> RunningQuery:
+        """Start the query that keeps a SOURCE table's rows for pull queries (`CST_...`)."""
+        from ksqlmv.engine.catalog.sources import DataSource as _Source
+        from ksqlmv.engine.planning.nodes import NodeSchema, SourceNode
+
+        assert isinstance(source, _Source)
+        query_id = self.catalog.new_query_id("CST", source.name)
+        row = source.schema.row_columns(windowed=source.windowed)
+        node = SourceNode(
+            "Source",
+            NodeSchema(source.schema.key, row, source.key_format.window, True),
+            source,
+            source.name,
+        )
+        ctx = QueryContext(
+            query_id=query_id,
+            produce=self.driver.produce,
+            log=self.processing_log,
+            registry=self.registry,
+            properties={**session.config, "auto.offset.reset": "earliest"},
+        )
+        running = QueryBuilder(ctx, self.driver.store_factory(query_id)).build_materialization(node)
+        self.catalog.put_query(QueryInfo(query_id, source.sql, None, (source.name,)))
+        self.queries[query_id] = running
+        self.driver.start(running)
+        return running
+
     def terminate(self, query_id: str, *, keep_sink: bool = False) -> None:
         """Stop a persistent query and forget it."""
         running = self.queries.pop(query_id, None)
@@ -175,6 +216,26 @@ class KsqlEngine:
             self.driver.stop(running)
             running.close()
         self.catalog.drop_query(query_id)
+
+    def publish_processing_log(self, *, create_stream: bool = True) -> str:
+        """Write processing-log entries as JSON to `<service id>ksql_processing_log`.
+
+        Creates the topic, and (unless `create_stream` is False) the `KSQL_PROCESSING_LOG`
+        stream over it, as ksqlDB does with `ksql.logging.processing.stream.auto.create`.
+        Returns the topic's name.
+        """
+        topic = processing_log_topic(self.service_id)
+        driver = self.driver
+        if not driver.topic_exists(topic):
+            driver.create_topic(topic, 1, 1, {})
+
+        def write(entry: dict[str, Any]) -> None:
+            driver.produce(topic, None, json.dumps(entry).encode(), int(entry["time"]), ())
+
+        self.processing_log.sink = write
+        if create_stream and self.catalog.source(PROCESSING_LOG_STREAM) is None:
+            self.execute(processing_log_stream_sql(topic))
+        return topic
 
     def close(self) -> None:
         """Stop every query."""

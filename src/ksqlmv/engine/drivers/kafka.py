@@ -7,12 +7,15 @@ broker, Tansu, Redpanda or Apache Kafka. What it does for the engine:
 * **producing**: one shared producer (`acks=all`, idempotent, Java's murmur2 partitioner so keys
   land where Java clients put them); `listen(topic, fn)` also shows every record produced to a
   topic to in-process listeners before it is sent (materialized views of query sinks use it);
-* **state stores**: each store writes its changes to a compacted changelog topic, and a query
-  that starts restores its stores from their changelogs before it reads any input;
+* **state stores**: each store writes its changes to a compacted changelog topic at each
+  checkpoint, with a marker naming the input offsets they correspond to (`checkpoint.py`); a
+  query that starts restores its stores to the last checkpoint all of them completed before it
+  reads any input, and resumes at that checkpoint's offsets;
 * **queries**: each persistent query reads its source topics through a `TopicFeed` in the
   consumer group ksqlDB would use (`_confluent-ksql-<service id>query_<query id>`), starting at
   the group's committed offsets (else `auto.offset.reset`) and committing what it processed once
-  the producer has flushed the results: at-least-once, and a restart resumes where it stopped.
+  the producer has flushed the results and the stores' changes. Results are written at least
+  once; state is exactly that of processing every input once, even after `kill -9`.
 
 Records are processed on the engine's thread: pass `dispatch=loop.call_soon_threadsafe` when the
 engine lives on an event loop; the default runs batches on the feed threads (then only one query
@@ -35,12 +38,28 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from confluent_kafka import KafkaError, KafkaException, Producer
+from confluent_kafka import (
+    OFFSET_BEGINNING,
+    OFFSET_END,
+    Consumer,
+    KafkaError,
+    KafkaException,
+    Producer,
+    TopicPartition,
+)
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
-from ksqlmv.engine.drivers.changelog import changelog_store, restore_batch
-from ksqlmv.engine.drivers.feeds import Dispatch, Record, Start, TopicFeed, inline, read_to_end
+from ksqlmv.engine.drivers.checkpoint import Checkpointer, TrackedStore, plan_restore, tracked_store
+from ksqlmv.engine.drivers.feeds import (
+    Dispatch,
+    Record,
+    Start,
+    TopicFeed,
+    inline,
+    offset_reset,
+    read_to_end,
+)
 from ksqlmv.engine.runtime.base import Headers, fatal
 from ksqlmv.engine.runtime.builder import StoreFactory
 from ksqlmv.engine.runtime.query import RunningQuery
@@ -58,14 +77,6 @@ Listener = Callable[[bytes | None, bytes | None, int, Headers], None]
 def application_id(service_id: str, query_id: str) -> str:
     """The consumer group (Kafka Streams application id) of a persistent query."""
     return f"_confluent-ksql-{service_id}query_{query_id}"
-
-
-def _offset_reset(properties: dict[str, Any]) -> str:
-    for name in ("auto.offset.reset", "ksql.streams.auto.offset.reset"):
-        value = properties.get(name)
-        if value:
-            return str(value).lower()
-    return "latest"
 
 
 class KafkaDriver:
@@ -101,6 +112,7 @@ class KafkaDriver:
             }
         )
         self.feeds: dict[str, TopicFeed] = {}
+        self.trackers: dict[str, dict[str, TrackedStore]] = {}
         self.listeners: dict[str, list[Listener]] = {}
         self.delivery_errors = 0
         self._stop = threading.Event()
@@ -245,12 +257,16 @@ class KafkaDriver:
     # -- stores and queries -------------------------------------------------------------------
 
     def store_factory(self, query_id: str) -> StoreFactory | None:
-        """Stores whose changes go to compacted changelog topics."""
+        """Stores whose changes go to compacted changelog topics at each checkpoint."""
+        trackers = self.trackers.setdefault(query_id, {})
+        trackers.clear()  # a query built again starts with fresh stores
 
         def make(name: str, topic: str, windowed: bool) -> KeyValueStore:
             if not self.topic_exists(topic):
                 self.create_topic(topic, 1, 1, {"cleanup.policy": "compact"})
-            return changelog_store(name, topic, windowed, self.produce)
+            store, tracker = tracked_store(name, topic, windowed)
+            trackers[topic] = tracker
+            return store
 
         return make
 
@@ -258,63 +274,95 @@ class KafkaDriver:
         """Restore the query's stores, then feed it its source topics (on a thread of its own)."""
         properties = query.ctx.properties
         service_id = str(properties.get("ksql.service.id") or "default_")
-        stores = [
-            (query.internal_topics[name], store)
-            for name, store in query.stores.items()
-            if name in query.internal_topics
-        ]
+        trackers = self.trackers.get(query.query_id, {})
+        checkpointer = Checkpointer(list(trackers.values()), self.produce)
+        lock = threading.Lock()
+        feed_box: list[_QueryFeed] = []
 
         def restore() -> None:
-            for topic, store in stores:
+            records: dict[str, list[tuple[bytes | None, bytes | None]]] = {
+                topic: [] for topic in trackers
+            }
+            for topic, found in records.items():
                 read_to_end(
                     self.kafka_config,
                     [topic],
-                    lambda batch, store=store: restore_batch(store, batch),  # type: ignore[misc]
-                    dispatch=self.dispatch,
+                    lambda batch, found=found: found.extend((r[1], r[2]) for r in batch),  # type: ignore[misc]
                     timeout=max(self.timeout, 60.0),
                 )
+            plan = plan_restore(records)
+            done = threading.Event()
+
+            def apply() -> None:
+                try:
+                    plan.apply(trackers)
+                finally:
+                    done.set()
+
+            self.dispatch(apply)
+            done.wait()
+            checkpointer.sequence = plan.next_sequence
+            checkpointer.offsets.update(plan.resume)
+            feed_box[0].resume = dict(plan.resume)
 
         def deliver(batch: list[Record]) -> None:
             process = query.process
-            for record in batch:
-                try:
-                    process(*record)
-                except fatal:
-                    raise
-                except Exception:
-                    log.exception("query %s failed on a record of %s", query.query_id, record[0])
+            processed = checkpointer.processed
+            with lock:
+                for record in batch:
+                    try:
+                        process(*record)
+                    except fatal:
+                        raise
+                    except Exception:
+                        log.exception(
+                            "query %s failed on a record of %s", query.query_id, record[0]
+                        )
+                    processed(record[0], record[5], record[6])
+
+        def commit() -> None:
+            with lock:
+                checkpointer.write()
+            self._flush_for_commit()
 
         def failed(error: BaseException) -> None:
             if self.on_query_error is not None:
                 self.dispatch(lambda: self.on_query_error(query.query_id, error))  # type: ignore[misc]
 
-        feed = TopicFeed(
+        feed = _QueryFeed(
             self.kafka_config,
             query.source_topics,
             deliver,
             dispatch=self.dispatch,
             start=Start.COMMITTED,
-            reset=_offset_reset(properties),
+            reset=offset_reset(properties),
             group=application_id(service_id, query.query_id),
-            commit=self._flush_for_commit,
+            commit=commit if trackers else self._flush_for_commit,
             commit_interval=self.commit_interval,
-            prelude=restore if stores else None,
+            prelude=restore if trackers else None,
             order_by_time=len(query.source_topics) > 1,
             on_error=failed,
             name=f"query-{query.query_id}",
             timeout=self.timeout,
             paused=lambda: query.paused,
         )
+        feed_box.append(feed)
         previous = self.feeds.pop(query.query_id, None)
         if previous is not None:
             previous.stop()
         self.feeds[query.query_id] = feed.start()
+
+    def wait_ready(self, query_id: str, timeout: float = 60.0) -> bool:
+        """Wait until a query has restored its stores and is reading; False on timeout."""
+        feed = self.feeds.get(query_id)
+        return feed is None or feed.ready.wait(timeout)
 
     def stop(self, query: RunningQuery) -> None:
         """Stop feeding `query` (its feed commits and closes on its own thread)."""
         feed = self.feeds.pop(query.query_id, None)
         if feed is not None:
             feed.stop()
+        self.trackers.pop(query.query_id, None)
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop every feed, wait for their final commits, flush and stop the producer."""
@@ -328,3 +376,48 @@ class KafkaDriver:
         self.producer.flush(max(0.0, deadline - time.monotonic()))
         self._stop.set()
         self._poller.join(2)
+
+
+class _QueryFeed(TopicFeed):
+    """A persistent query's feed: resumes at its restored checkpoint's offsets when it has one."""
+
+    resume: dict[tuple[str, int], int] | None = None
+
+    def _assign(self, consumer: Consumer) -> None:
+        resume = self.resume
+        if not resume:
+            super()._assign(consumer)
+            return
+        partitions = [
+            TopicPartition(topic, partition)
+            for topic in self.topics
+            for partition in range(_partition_count(consumer, topic, self.timeout))
+        ]
+        committed = {
+            (tp.topic, tp.partition): tp.offset
+            for tp in consumer.committed(partitions, timeout=self.timeout)
+            if tp.offset >= 0
+        }
+        fallback = OFFSET_BEGINNING if self.reset == "earliest" else OFFSET_END
+        consumer.assign(
+            [
+                TopicPartition(
+                    tp.topic,
+                    tp.partition,
+                    resume.get(
+                        (tp.topic, tp.partition), committed.get((tp.topic, tp.partition), fallback)
+                    ),
+                )
+                for tp in partitions
+            ]
+        )
+
+
+def _partition_count(consumer: Consumer, topic: str, timeout: float) -> int:
+    try:
+        info = consumer.list_topics(topic, timeout=timeout).topics.get(topic)
+    except KafkaException as error:
+        raise ServiceUnavailableError(f"cannot read the metadata of {topic}: {error}") from None
+    if info is None or info.error is not None:
+        return 0
+    return len(info.partitions)

@@ -208,6 +208,9 @@ def create_source(session: Session, stmt: s.CreateSource) -> StatementResult:
     )
     check_serdes(session, source)
     engine.catalog.put_source(source)
+    if source.is_source and source.is_table:
+        # SOURCE tables are materialized at once, so that pull queries can read them.
+        engine.materialize(source, session)
     return current_status(
         stmt.text,
         f"{label}/{stmt.name}/create",

@@ -178,10 +178,11 @@ class AggregateOperator:
         close = self.stream_time - self.grace
         gap = self.window.size_ms
         store_key = self._key(key)
+        assert isinstance(self.store, WindowStore)
         overlapping = [
-            (k, v)
-            for k, v in self.store.items()
-            if k[0] == store_key and k[2] >= ts - gap and k[1] <= ts + gap
+            ((store_key, s, e), v)
+            for (s, e), v in self.store.windows(store_key)
+            if e >= ts - gap and s <= ts + gap
         ]
         start, end = ts, ts
         accs = self._initial()

@@ -25,7 +25,7 @@ from ksqlmv.engine.runtime.source import SourceOperator
 from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore, freeze
 from ksqlmv.engine.runtime.suppress import SuppressOperator
 
-__all__ = ["QueryBuilder", "StoreFactory"]
+__all__ = ["MATERIALIZED", "Materializer", "QueryBuilder", "StoreFactory"]
 
 StoreFactory = Callable[[str, str, bool], KeyValueStore]
 """`factory(store_name, changelog_topic, windowed)` → a store (the driver adds a changelog)."""
@@ -56,10 +56,20 @@ class QueryBuilder:
             self._build(root, output)
         return self.query
 
+    def build_materialization(self, source: SourceNode) -> RunningQuery:
+        """A query that only keeps a table's current rows (for `CREATE SOURCE TABLE`)."""
+        self.query = RunningQuery(self.ctx.query_id, source, self.ctx)
+        store = self.store(MATERIALIZED, source.source.windowed)
+        self._build(source, Materializer(store, _unused))
+        return self.query
+
     def _build(self, node: PlanNode, downstream: Emit) -> None:
         if isinstance(node, SinkNode):
             keys, values = serdes_for(node.target, self.ctx.registry)
-            sink = SinkOperator(self.ctx, node.target, keys, values)
+            sink: Emit = SinkOperator(self.ctx, node.target, keys, values)
+            if node.target.is_table:
+                # Tables keep their current rows for pull queries.
+                sink = Materializer(self.store(MATERIALIZED, node.target.windowed), sink)
             self._build(node.input, sink)
         elif is_stateless(node):
             chain = [node]
@@ -133,6 +143,25 @@ class QueryBuilder:
         body = ", ".join(parts) + ("," if len(parts) == 1 else "")
         name = f"_args_{id(expressions)}"
         return self.code.function(f"def {name}(row):\n    return ({body})\n", name)
+
+
+MATERIALIZED = "Materialized"
+"""The store in which a table's writing query keeps the table's current rows."""
+
+
+class Materializer:
+    """Keeps a table's current row per key (and window), then passes each change on."""
+
+    def __init__(self, store: KeyValueStore, downstream: Emit) -> None:
+        self.store = store
+        self.downstream = downstream
+
+    def __call__(self, key: Any, row: Any, ts: int, window: Any, headers: Any, old: Any) -> None:
+        """Record the change, then emit it."""
+        frozen = freeze(key)
+        slot = (frozen, window[0], window[1]) if window is not None else frozen
+        self.store.put(slot, None if row is None else (key, row, ts, window), ts)
+        self.downstream(key, row, ts, window, headers, old)
 
 
 class Retractor:

@@ -23,6 +23,7 @@ __all__ = [
     "SERIALIZATION_ERROR",
     "ProcessingLog",
     "RecordPosition",
+    "processing_log_stream_sql",
     "processing_log_topic",
 ]
 
@@ -45,6 +46,22 @@ _KEYS = {
 def processing_log_topic(service_id: str) -> str:
     """The processing log's topic for a service id, as ksqlDB names it."""
     return f"{service_id}ksql_processing_log"
+
+
+def processing_log_stream_sql(topic: str) -> str:
+    """The `CREATE STREAM KSQL_PROCESSING_LOG ...` statement over `topic` (ksqlDB's schema)."""
+    cause = "CAUSE ARRAY<STRING>"
+    return (
+        f"CREATE STREAM {PROCESSING_LOG_STREAM} (LOGGER STRING, LEVEL STRING, `TIME` BIGINT, "
+        "MESSAGE STRUCT<`TYPE` INT, "
+        "DESERIALIZATIONERROR STRUCT<TARGET STRING, ERRORMESSAGE STRING, RECORDB64 STRING, "
+        f"{cause}, `TOPIC` STRING, `PARTITION` INT, `OFFSET` BIGINT>, "
+        f"RECORDPROCESSINGERROR STRUCT<ERRORMESSAGE STRING, RECORD STRING, {cause}>, "
+        "PRODUCTIONERROR STRUCT<ERRORMESSAGE STRING>, "
+        f"SERIALIZATIONERROR STRUCT<TARGET STRING, ERRORMESSAGE STRING, RECORD STRING, {cause}, "
+        "`TOPIC` STRING>>) "
+        f"WITH (KAFKA_TOPIC='{topic}', VALUE_FORMAT='JSON');"
+    )
 
 
 @dataclass(slots=True)

@@ -8,6 +8,8 @@ Keys are frozen (lists → tuples, maps → sorted item tuples) so that any SQL 
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -77,16 +79,57 @@ class KeyValueStore:
 
 
 class WindowStore(KeyValueStore):
-    """A store of windowed entries keyed by `(key, start, end)`, with expiry by time."""
+    """A store of windowed entries keyed by `(key, start, end)`, with expiry by time.
+
+    Two indexes keep per-record work independent of the store's size: the windows of each key,
+    and a heap of window ends for expiry (entries deleted meanwhile are skipped when popped).
+    """
+
+    def __init__(self, name: str, changelog: Changelog | None = None) -> None:
+        super().__init__(name, changelog)
+        self.by_key: dict[Any, set[tuple[int, int]]] = {}
+        self.ends: list[tuple[int, int, Any]] = []
+        self._pushed = itertools.count()  # ties on the end never compare keys
+
+    def _track(self, slot: Any, present: bool) -> None:
+        key, start, end = slot
+        if present:
+            found = self.by_key.get(key)
+            if found is None:
+                found = self.by_key[key] = set()
+            if (start, end) not in found:
+                found.add((start, end))
+                heapq.heappush(self.ends, (end, next(self._pushed), slot))
+        else:
+            found = self.by_key.get(key)
+            if found is not None:
+                found.discard((start, end))
+                if not found:
+                    del self.by_key[key]
+
+    def put(self, key: Any, value: Any, ts: int = 0) -> None:
+        """Set `(key, start, end)` to `value` (None deletes)."""
+        self._track(key, value is not None)
+        super().put(key, value, ts)
+
+    def restore(self, key: Any, value: Any) -> None:
+        """Apply one changelog record without writing it back."""
+        self._track(key, value is not None)
+        super().restore(key, value)
 
     def expire(self, before: int) -> None:
-        """Drop windows that ended before `before` (retention)."""
-        for key in [k for k in self.data if k[2] < before]:
-            del self.data[key]
+        """Drop windows that ended before `before` (retention); the changelog hears of each."""
+        ends = self.ends
+        data = self.data
+        while ends and ends[0][0] < before:
+            slot = heapq.heappop(ends)[2]
+            if slot in data:
+                self.put(slot, None, before)
 
     def windows(self, key: Any) -> list[tuple[tuple[int, int], Any]]:
         """Every window of `key`, by start time."""
-        found = [((k[1], k[2]), v) for k, v in self.data.items() if k[0] == key]
+        data = self.data
+        found = [(bounds, data[(key, *bounds)]) for bounds in self.by_key.get(key, ())]
         return sorted(found, key=lambda item: item[0])
 
 

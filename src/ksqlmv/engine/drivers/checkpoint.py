@@ -1,0 +1,195 @@
+"""Checkpointed state stores: changelogs that restore to exactly the state of committed input.
+
+A store of a query on the Kafka driver remembers which keys changed (`dirty`). At each
+checkpoint the query's changes are written to each store's compacted changelog topic, followed by
+a **marker** record (key `CHECKPOINT_KEY`) holding a sequence number and the source offsets the
+changes correspond to; only then are the offsets committed to the query's consumer group.
+
+Restoring reads every changelog of the query. Changes take effect only when the marker after
+them is read, so a batch that was cut short by a crash is ignored. The target is the newest
+checkpoint that *every* store of the query completed (a crash can fall between the markers of two
+stores); stores that got further are restored to that target too, and the keys they wrote past it
+are marked dirty so that the next checkpoint rewrites them with their restored values. The query
+then resumes reading from the target's offsets, so its state is that of processing every input
+record exactly once, whenever it was killed.
+
+```python
+store = tracked_store("Aggregate-Materialize", "..-changelog", windowed=False)
+checkpointer = Checkpointer([store], produce)
+checkpointer.processed(record)          # for each record the query processed
+checkpointer.write()                    # changes + markers produced (flush and commit follow)
+plan = plan_restore({store.topic: changelog_records}); plan.apply({store.topic: store})
+```
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ksqlmv.engine.runtime.codec import decode, encode
+from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore
+
+__all__ = [
+    "CHECKPOINT_KEY",
+    "Checkpointer",
+    "RestorePlan",
+    "Segment",
+    "TrackedStore",
+    "plan_restore",
+    "tracked_store",
+]
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_KEY = b"\x00ksqlmv.checkpoint"
+"""The prefix of marker keys (no store key encodes to it: encoded keys are JSON). Markers
+alternate between two keys, so that compaction always leaves the last two: stores never differ by
+more than one checkpoint."""
+
+Offsets = dict[tuple[str, int], int]
+Produce = Callable[[str, bytes | None, bytes | None, int, tuple[Any, ...]], None]
+
+
+class TrackedStore:
+    """The changelog side of a store: its topic and the keys changed since the last checkpoint."""
+
+    def __init__(self, store: KeyValueStore, topic: str) -> None:
+        self.store = store
+        self.topic = topic
+        self.dirty: dict[Any, int] = {}
+
+    def changed(self, key: Any, value: Any, ts: int) -> None:
+        """The store's changelog callback: remember the key (its value is read when written)."""
+        self.dirty[key] = ts
+
+
+def tracked_store(name: str, topic: str, windowed: bool) -> tuple[KeyValueStore, TrackedStore]:
+    """A store whose changes are remembered for the next checkpoint."""
+    store: KeyValueStore = WindowStore(name) if windowed else KeyValueStore(name)
+    tracker = TrackedStore(store, topic)
+    store.changelog = tracker.changed
+    return store, tracker
+
+
+@dataclass
+class Checkpointer:
+    """The checkpoints of one query: what it processed and what its stores changed."""
+
+    stores: list[TrackedStore]
+    produce: Produce
+    sequence: int = 0
+    offsets: Offsets = field(default_factory=dict)
+
+    def processed(self, topic: str, partition: int, offset: int) -> None:
+        """Record that the query has processed `offset` of `topic`/`partition`."""
+        self.offsets[(topic, partition)] = offset + 1
+
+    def write(self) -> None:
+        """Produce every dirty key's current value, then a marker, to each store's changelog."""
+        self.sequence += 1
+        marker = encode(
+            {"seq": self.sequence, "offsets": [[t, p, o] for (t, p), o in self.offsets.items()]}
+        )
+        marker_key = CHECKPOINT_KEY + b"%d" % (self.sequence % 2)
+        produce = self.produce
+        for tracked in self.stores:
+            data = tracked.store.data
+            for key, ts in tracked.dirty.items():
+                value = data.get(key)
+                produce(
+                    tracked.topic,
+                    encode(key),
+                    None if value is None else encode(value),
+                    max(ts, 0),
+                    (),
+                )
+            tracked.dirty.clear()
+            produce(tracked.topic, marker_key, marker, 0, ())
+
+
+@dataclass
+class Segment:
+    """The changes of one store between two markers, and the marker that completed them."""
+
+    sequence: int
+    offsets: Offsets
+    changes: list[tuple[Any, Any]]
+
+
+@dataclass
+class _Log:
+    segments: list[Segment] = field(default_factory=list)
+    tail: list[tuple[Any, Any]] = field(default_factory=list)
+
+
+def _read(records: Iterable[tuple[bytes | None, bytes | None]], topic: str) -> _Log:
+    found = _Log()
+    for key, value in records:
+        if key is None:
+            continue
+        try:
+            if key.startswith(CHECKPOINT_KEY):
+                marker = decode(value or b"{}")
+                offsets = {(t, p): o for t, p, o in marker.get("offsets", [])}
+                found.segments.append(Segment(int(marker["seq"]), offsets, found.tail))
+                found.tail = []
+            else:
+                found.tail.append((decode(key), None if value is None else decode(value)))
+        except (ValueError, KeyError, TypeError) as error:
+            log.warning("skipping a record of changelog %s that does not decode: %s", topic, error)
+    return found
+
+
+@dataclass
+class RestorePlan:
+    """What a query's stores restore to, and where the query resumes."""
+
+    logs: dict[str, _Log]
+    target: int | None
+    resume: Offsets
+    next_sequence: int
+
+    def apply(self, stores: dict[str, TrackedStore]) -> int:
+        """Restore each store (by changelog topic); returns how many changes were applied."""
+        applied = 0
+        for topic, tracked in stores.items():
+            found = self.logs.get(topic) or _Log()
+            restore = tracked.store.restore
+            for segment in found.segments:
+                keep = self.target is not None and segment.sequence <= self.target
+                for key, value in segment.changes:
+                    if keep:
+                        restore(key, value)
+                        applied += 1
+                    else:
+                        tracked.dirty[key] = 0
+            # Keys written past the target are rewritten with their restored values (or
+            # deleted) at the next checkpoint, so that later restores cannot see those writes.
+            for key, _ in found.tail:
+                tracked.dirty[key] = 0
+        return applied
+
+
+def plan_restore(
+    records: Mapping[str, Iterable[tuple[bytes | None, bytes | None]]],
+) -> RestorePlan:
+    """Read each store's changelog records `(key, value)` and choose the checkpoint to restore."""
+    logs = {topic: _read(found, topic) for topic, found in records.items()}
+    # The newest checkpoint every store completed (a crash may fall between two stores' markers).
+    seen = [{s.sequence for s in found.segments} for found in logs.values()]
+    common = set.intersection(*seen) if seen else set()
+    target = max(common) if common else None
+    resume: Offsets = {}
+    if target is not None:
+        for found in logs.values():
+            for segment in found.segments:
+                if segment.sequence == target:
+                    resume = segment.offsets
+                    break
+            if resume:
+                break
+    sequences = [s.sequence for found in logs.values() for s in found.segments]
+    return RestorePlan(logs, target, resume, max(sequences, default=0))

@@ -1,0 +1,165 @@
+"""The Kafka driver on the embedded broker: queries, the processing log, state across restarts."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from confluent_kafka import Consumer, Producer, TopicPartition
+
+from ksqlmv.engine.drivers.kafka import KafkaDriver
+from ksqlmv.engine.engine import KsqlEngine
+from ksqlmv.engine.serde.registry import InMemorySchemaRegistry
+from ksqlmv.local import EmbeddedStack
+
+pytestmark = pytest.mark.integration
+
+
+def _config(stack: EmbeddedStack) -> dict[str, Any]:
+    return {"bootstrap.servers": stack.bootstrap_servers}
+
+
+@pytest.fixture
+def names() -> Callable[[str], str]:
+    """Unique topic names per test (the broker is shared by the session)."""
+    suffix = uuid.uuid4().hex[:8]
+    return lambda name: f"{name}_{suffix}"
+
+
+@pytest.fixture
+def make_engine(
+    embedded_broker: EmbeddedStack,
+) -> Iterator[Callable[..., tuple[KsqlEngine, KafkaDriver]]]:
+    """`make_engine(service_id)` → an engine on the broker (closed after the test)."""
+    drivers: list[KafkaDriver] = []
+    registry = InMemorySchemaRegistry()
+
+    def make(service_id: str = "test_") -> tuple[KsqlEngine, KafkaDriver]:
+        driver = KafkaDriver(_config(embedded_broker), registry, commit_interval=0.05)
+        drivers.append(driver)
+        engine = KsqlEngine(
+            driver,
+            properties={"ksql.service.id": service_id, "auto.offset.reset": "earliest"},
+        )
+        return engine, driver
+
+    yield make
+    for driver in drivers:
+        driver.close()
+
+
+def _produce(stack: EmbeddedStack, topic: str, records: list[tuple[Any, Any]]) -> None:
+    producer = Producer(_config(stack))
+    for key, value in records:
+        raw_key = None if key is None else str(key).encode()
+        raw_value = (
+            value if isinstance(value, bytes) else None if value is None else json.dumps(value)
+        )
+        producer.produce(topic, raw_value, raw_key)
+    assert producer.flush(10) == 0
+
+
+def _read(
+    stack: EmbeddedStack, topic: str, count: int, timeout: float = 30.0
+) -> list[tuple[bytes | None, bytes | None]]:
+    """The first `count` records of `topic` (fails after `timeout` seconds)."""
+    consumer = Consumer({**_config(stack), "group.id": f"reader-{uuid.uuid4()}"})
+    consumer.assign([TopicPartition(topic, 0, 0)])
+    found: list[tuple[bytes | None, bytes | None]] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(found) < count and time.monotonic() < deadline:
+            for message in consumer.consume(100, 0.2):
+                if message.error() is None:
+                    found.append((message.key(), message.value()))
+    finally:
+        consumer.close()
+    assert len(found) >= count, f"{topic}: {len(found)} of {count} records within {timeout}s"
+    return found
+
+
+def _latest(records: list[tuple[bytes | None, bytes | None]]) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for key, value in records:
+        assert key is not None
+        table[key.decode()] = None if value is None else json.loads(value)
+    return table
+
+
+def test_stream_query_and_processing_log(
+    embedded_broker: EmbeddedStack, make_engine: Callable[..., Any], names: Callable[[str], str]
+) -> None:
+    source, sink = names("clicks"), names("big_clicks")
+    engine, _ = make_engine(names("svc") + "_")
+    log_topic = engine.publish_processing_log()
+    engine.execute(
+        "CREATE STREAM CLICKS (USER_ID STRING KEY, PAGE STRING, MS INT) WITH "
+        f"(KAFKA_TOPIC='{source}', PARTITIONS=1, VALUE_FORMAT='JSON');"
+        f"CREATE STREAM BIG WITH (KAFKA_TOPIC='{sink}') AS "
+        "SELECT USER_ID, UCASE(PAGE) AS PAGE FROM CLICKS WHERE MS > 100;"
+    )
+    _produce(
+        embedded_broker,
+        source,
+        [
+            ("u1", {"PAGE": "home", "MS": 150}),
+            ("u2", {"PAGE": "cart", "MS": 50}),
+            ("u3", b"{not json"),
+            ("u4", {"PAGE": "pay", "MS": 300}),
+        ],
+    )
+    rows = _read(embedded_broker, sink, 2)
+    assert [(k, json.loads(v or b"")) for k, v in rows] == [
+        (b"u1", {"PAGE": "HOME"}),
+        (b"u4", {"PAGE": "PAY"}),
+    ]
+    entries = [json.loads(v or b"") for _, v in _read(embedded_broker, log_topic, 1)]
+    error = entries[0]["message"]["deserializationError"]
+    assert entries[0]["message"]["type"] == 0
+    assert (error["topic"], error["partition"], error["offset"]) == (source, 0, 2)
+    assert error["target"] == "value"
+    assert "KSQL_PROCESSING_LOG" in engine.catalog.sources
+
+
+def test_table_state_survives_a_restart(
+    embedded_broker: EmbeddedStack, make_engine: Callable[..., Any], names: Callable[[str], str]
+) -> None:
+    source, sink, service = names("orders"), names("totals"), names("svc") + "_"
+    statements = (
+        f"CREATE STREAM ORDERS (ID STRING KEY, REGION STRING, AMOUNT INT) WITH (KAFKA_TOPIC="
+        f"'{source}', PARTITIONS=1, VALUE_FORMAT='JSON');"
+        f"CREATE TABLE TOTALS WITH (KAFKA_TOPIC='{sink}') AS SELECT REGION, COUNT(*) AS N, "
+        "SUM(AMOUNT) AS TOTAL FROM ORDERS GROUP BY REGION;"
+    )
+    first = [(f"o{i}", {"REGION": "EU" if i % 3 else "US", "AMOUNT": i}) for i in range(30)]
+    second = [(f"p{i}", {"REGION": "EU" if i % 2 else "APAC", "AMOUNT": 10}) for i in range(10)]
+
+    engine, driver = make_engine(service)
+    engine.execute(statements)
+    _produce(embedded_broker, source, first)
+    _read(embedded_broker, sink, len(first))
+    (query_id,) = engine.queries
+    changelogs = list(engine.queries[query_id].internal_topics.values())
+    driver.close()  # the first engine stops (its feed checkpoints and commits)
+
+    engine, driver = make_engine(service)
+    engine.execute(statements)
+    assert driver.wait_ready(query_id, 30)
+    _produce(embedded_broker, source, second)
+    outputs = _read(embedded_broker, sink, len(first) + len(second))
+    expected = {
+        "EU": {"N": 20 + 5, "TOTAL": sum(i for i in range(30) if i % 3) + 50},
+        "US": {"N": 10, "TOTAL": sum(i for i in range(30) if i % 3 == 0)},
+        "APAC": {"N": 5, "TOTAL": 50},
+    }
+    assert _latest(outputs) == expected
+    assert all(driver.topic_exists(topic) for topic in changelogs)
+    # The restored store is what pull queries read: one row per region, nothing counted twice.
+    store = engine.queries[query_id].stores["Materialized"]
+    assert {key[0]: row[1][:2] for key, row in store.data.items()} == {
+        region: (value["N"], value["TOTAL"]) for region, value in expected.items()
+    }
