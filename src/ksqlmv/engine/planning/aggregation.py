@@ -249,7 +249,7 @@ def plan_aggregation(
     if bad:
         listed = ", ".join(bad)
         raise AnalysisError(
-            f"Non-aggregate SELECT expression(s) not part of GROUP BY: {listed}\n"
+            f"Non-aggregate SELECT expression(s) not part of GROUP BY: {listed}\n"  # noqa: S608
             "Either add the column(s) to the GROUP BY or remove them from the SELECT."
         )
 

@@ -64,7 +64,7 @@ def _source_stage(planner: QueryPlanner, source: DataSource, alias: str) -> Stag
     schema = replace(stage.node.schema, row=prefixed, key=key)
     node = replace(stage.node, schema=schema)
     columns = {name: ScopeColumn(f"{alias}_{name}", t, alias) for name, t in stage.node.schema.row}
-    star = [
+    star: list[tuple[str, str, str | None]] = [
         (f"{alias}_{name}", name, alias)
         for _, columns_list in stage.star
         for _, name, _ in columns_list
@@ -146,9 +146,9 @@ def _join_step(
     owner = _owner_for(left, right)
     from ksqlmv.engine.planning.select import qualify
 
-    for node in walk(criteria):
-        if isinstance(node, e.ColumnRef):
-            combined.resolve(node, "JOIN ON")
+    for part in walk(criteria):
+        if isinstance(part, e.ColumnRef):
+            combined.resolve(part, "JOIN ON")
     sides = [qualify(criteria.left, owner), qualify(criteria.right, owner)]  # type: ignore[arg-type]
     left_aliases = _aliases(left)
     used = [_referenced(x, left_aliases, right_alias) for x in sides]
@@ -311,7 +311,8 @@ def _join_step(
         scope.extra[key_names[0]] = ScopeColumn(key_names[0], left_type, None)
     star = left.star + right.star
     if synthetic and final:
-        star = [("", [(key_names[0], key_names[0], None)])] + star
+        synthetic_star: list[tuple[str, str, str | None]] = [(key_names[0], key_names[0], None)]
+        star = [("", synthetic_star), *star]
     equivalent = frozenset(
         {f"{a}_{c}" for a, c in viable} | ({key_names[0]} if synthetic else set())
     )

@@ -10,7 +10,7 @@ its key columns; the final projection turns references to them into the result's
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ksqlmv.engine.analysis import bound as b
@@ -181,7 +181,7 @@ class QueryPlanner:
         if source.windowed:
             names += list(WINDOW_BOUNDS)
         names += [c.name for c in source.schema.value] + [c.name for c in source.schema.headers]
-        star = [(name, name, alias) for name in names]
+        star: list[tuple[str, str, str | None]] = [(name, name, alias) for name in names]
         return Stage(
             node=node,
             scope=Scope({alias: columns}),
@@ -409,7 +409,7 @@ class QueryPlanner:
         )
 
     def rekeyed_star(
-        self, stage: Stage, keys: list[str], row: list[tuple[str, object]]
+        self, stage: Stage, keys: list[str], row: Sequence[tuple[str, object]]
     ) -> list[tuple[str, list[tuple[str, str, str | None]]]]:
         """`*` after a re-keying: the new key columns, then the other columns in row order."""
         entries = [entry for _, columns in stage.star for entry in columns]

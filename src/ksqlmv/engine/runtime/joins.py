@@ -57,6 +57,15 @@ def _usable(key: Row | None) -> bool:
     return key is not None and len(key) > 0 and key[0] is not None
 
 
+Pending = tuple[int, int, bool, Any, Row, int, Any]
+"""An unmatched outer-join row waiting for its window to close:
+`(closes, seq, is_left, key, row, ts, headers)`."""
+
+
+def _pending_order(item: Pending) -> tuple[int, int]:
+    return item[0], item[1]
+
+
 class StreamStreamJoin:
     """A windowed join of two streams."""
 
@@ -71,7 +80,7 @@ class StreamStreamJoin:
         self.right_outer = kind in (JoinType.RIGHT, JoinType.OUTER)
         # per key: sorted list of (ts, seq, row)
         self.buffers: tuple[dict[Any, list[Any]], dict[Any, list[Any]]] = ({}, {})
-        self.pending: list[tuple[int, int, bool, Any, Row, Row, Any]] = []
+        self.pending: list[Pending] = []
         self.matched: set[tuple[bool, int]] = set()
         self.stream_time = -1
         self.side_time = [-1, -1]
@@ -124,11 +133,8 @@ class StreamStreamJoin:
             # Held until its window closes, unless that is already in the past.
             if self.deferred and ts + span >= self.stream_time:
                 closes = ts + span + self.grace
-                bisect.insort(
-                    self.pending,
-                    (closes, seq, is_left, key, row, ts, headers),
-                    key=lambda item: (item[0], item[1]),
-                )
+                entry = (closes, seq, is_left, key, row, ts, headers)
+                bisect.insort(self.pending, entry, key=_pending_order)
             else:
                 self._emit_alone(is_left, key, row, ts, headers)
         self._expire()
