@@ -148,8 +148,29 @@ class Interpreter:
             found.type, lambda row, env: None if (v := run(row, env)) is None else v.get(name)
         )
 
+    def _Subscript(self, expr: ast.Subscript, scope: dict[str, SqlType]) -> Compiled:
+        base, index = self.compile(expr.base, scope), self.compile(expr.index, scope)
+        brun, irun = base.run, index.run
+        if isinstance(base.type, t.MapType):
+            return Compiled(
+                base.type.value,
+                lambda row, env: None if (m := brun(row, env)) is None else m.get(irun(row, env)),
+            )
+        if not isinstance(base.type, t.ArrayType):
+            raise Unsupported("subscript of a non-collection")
+
+        def element(row: dict[str, Any], env: dict[str, Any]) -> Any:
+            # arrays count from 1, negative indexes from the end; outside the array is NULL
+            values, position = brun(row, env), irun(row, env)
+            if values is None or position is None:
+                return None
+            actual = position - 1 if position >= 0 else len(values) + position
+            return values[actual] if 0 <= actual < len(values) else None
+
+        return Compiled(base.type.element, element)
+
     def _ArithmeticUnary(self, expr: ast.ArithmeticUnary, scope: dict[str, SqlType]) -> Compiled:
-        inner = self.compile(expr.value, scope)
+        inner = self.compile(expr.operand, scope)
         run = inner.run
         if expr.sign.name == "MINUS":
             return Compiled(
@@ -241,8 +262,7 @@ class Interpreter:
                 plain.append(None)
                 types.append(LambdaArg(len(arg.params)))
             elif isinstance(arg, ast.IntervalUnit):
-                unit = arg.unit
-                plain.append(Compiled(None, lambda row, env, u=unit: u))
+                plain.append(Compiled(None, _constant(arg.unit)))
                 types.append(INTERVAL_UNIT_ARG)
             else:
                 compiled = self.compile(arg, scope)
@@ -263,9 +283,9 @@ class Interpreter:
                     types[index] = LambdaArg(len(arg.params), tuple(arg_inputs), body.type)
                     runs.append(_lambda(arg.params, body.run))
                     continue
-                compiled = plain[index]
-                assert compiled is not None
-                runs.append(compiled.run)
+                argument = plain[index]
+                assert argument is not None
+                runs.append(argument.run)
         else:
             runs = [c.run for c in plain if c is not None]
         call = self.registry.resolve(expr.name, types)
@@ -278,6 +298,25 @@ class Interpreter:
                 return None
 
         return Compiled(call.return_type, run)
+
+    def table_call(self, expr: ast.FunctionCall, scope: dict[str, SqlType]) -> Compiled:
+        """A table function call: `run` returns the list of values, one per output row."""
+        args = [self.compile(arg, scope) for arg in expr.args]
+        call = self.registry.resolve_table(expr.name, [arg.type for arg in args])
+        function = call.bound()
+        runs = [arg.run for arg in args]
+
+        def run(row: dict[str, Any], env: dict[str, Any]) -> Any:
+            try:
+                return function(*[r(row, env) for r in runs])
+            except Exception:  # ksqlDB logs a failing table function and emits no rows
+                return []
+
+        return Compiled(call.return_type, run)
+
+
+def _constant(value: Any) -> Callable[[dict[str, Any], dict[str, Any]], Any]:
+    return lambda row, env: value
 
 
 def _lambda(params: tuple[str, ...], body: Callable[..., Any]) -> Callable[..., Any]:
@@ -313,9 +352,15 @@ def to_value(raw: Any, kind: SqlType | None) -> Any:
     if isinstance(kind, t.StructType):
         by_name = {str(k).upper(): v for k, v in raw.items()}
         return {f.name: to_value(by_name.get(f.name.upper()), f.type) for f in kind.fields}
-    if base in (BaseType.INTEGER, BaseType.BIGINT) and not isinstance(raw, bool):
+    if base in _INTEGRAL and not isinstance(raw, bool):
         return int(Decimal(str(raw)))
     return raw
+
+
+# types whose values are whole numbers (the time types as epoch or midnight offsets)
+_INTEGRAL = frozenset(
+    {BaseType.INTEGER, BaseType.BIGINT, BaseType.TIMESTAMP, BaseType.DATE, BaseType.TIME}
+)
 
 
 class _Empty:
@@ -342,9 +387,9 @@ def same(expected: Any, actual: Any, kind: SqlType | None, exact: bool = True) -
         value = float(expected)
         if value != value:
             return bool(actual != actual)
-        return value == actual or (not exact and abs(value - actual) < 1e-6)
+        return bool(value == actual or (not exact and abs(value - actual) < 1e-6))
     if isinstance(kind, t.DecimalType):
-        return Decimal(str(expected)) == actual
+        return bool(Decimal(str(expected)) == actual)
     if base is BaseType.BYTES:
         return bool(base64.b64decode(expected) == actual)
     if isinstance(kind, t.ArrayType):
@@ -441,6 +486,14 @@ def _row(source: _Source, record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _passes(where: Callable[[dict[str, Any], dict[str, Any]], Any], row: dict[str, Any]) -> bool:
+    """Whether WHERE keeps a row: only TRUE does; a failing condition drops the row."""
+    try:
+        return where(row, {}) is True
+    except Exception:
+        return False
+
+
 @dataclass
 class CorpusRunner:
     """Runs the corpus cases the function library can evaluate on its own."""
@@ -467,8 +520,10 @@ class CorpusRunner:
         if not isinstance(query_stmt, ast.CreateAsSelect):
             raise Unsupported("not a CREATE ... AS SELECT")
         query = query_stmt.query
-        if query.where is not None or query.window is not None or query.having is not None:
-            raise Unsupported("WHERE, WINDOW or HAVING")
+        if query.window is not None or query.having is not None:
+            raise Unsupported("WINDOW or HAVING")
+        if query.where is not None and query.group_by:
+            raise Unsupported("WHERE with GROUP BY")
         if query.partition_by is not None:
             raise Unsupported("PARTITION BY")
         try:
@@ -517,6 +572,7 @@ class CorpusRunner:
     ) -> Callable[[], Outcome]:
         interpreter = Interpreter(self.registry, source.columns)
         items: list[tuple[str, Compiled]] = []
+        tables: set[int] = set()  # positions of table function calls
         generated = 0
         for item in query.select:
             if not isinstance(item, ast.SingleColumn):
@@ -531,31 +587,54 @@ class CorpusRunner:
             else:
                 alias = f"KSQL_COL_{generated}"
                 generated += 1
-            items.append((alias.upper(), interpreter.compile(expr, {})))
+            if isinstance(expr, ast.FunctionCall) and self.registry.is_table_function(expr.name):
+                tables.add(len(items))
+                items.append((alias.upper(), interpreter.table_call(expr, {})))
+            else:
+                items.append((alias.upper(), interpreter.compile(expr, {})))
         inputs = [i for i in case.get("inputs", []) if i.get("topic") == source.topic]
         exact = case.get("properties", {}).get("use.exact.numeric.comparison", True) is not False
+        where = None if query.where is None else interpreter.compile(query.where, {}).run
 
         aliases = [alias for alias, _ in items]
         types = [compiled.type for _, compiled in items]
 
         def check() -> Outcome:
             outputs = self._outputs(case, sink, aliases, types)
-            if len(outputs) != len(inputs):
+            kept = [_row(source, record) for record in inputs]
+            if where is not None:
+                kept = [row for row in kept if _passes(where, row)]
+            if not tables and len(outputs) != len(kept):
                 raise Unsupported("outputs do not follow inputs one to one")
-            for number, (record, output) in enumerate(zip(inputs, outputs, strict=True)):
-                row = _row(source, record)
+            rows = [row for values in kept for row in self._expand(values, items, tables)]
+            if len(rows) != len(outputs):
+                return Outcome("failed", f"expected {len(outputs)} rows, got {len(rows)}")
+            for number, (actual_row, output) in enumerate(zip(rows, outputs, strict=True)):
                 expected = {str(k).upper(): v for k, v in output["value"].items()}
-                for alias, compiled in items:
-                    actual = compiled.run(row, {})
+                for (alias, compiled), actual in zip(items, actual_row, strict=True):
                     if not same(expected.get(alias), actual, compiled.type, exact):
                         return Outcome(
                             "failed",
-                            f"record {number} {alias}: expected "
+                            f"output {number} {alias}: expected "
                             f"{expected.get(alias)!r}, got {actual!r}",
                         )
             return Outcome("passed")
 
         return check
+
+    @staticmethod
+    def _expand(
+        row: dict[str, Any], items: list[tuple[str, Compiled]], tables: set[int]
+    ) -> list[list[Any]]:
+        """The output rows of one input: table functions zip, the shorter ones padded with NULL."""
+        values = [compiled.run(row, {}) for _, compiled in items]
+        if not tables:
+            return [values]
+        count = max(len(values[i]) for i in tables)
+        return [
+            [(v[n] if n < len(v) else None) if i in tables else v for i, v in enumerate(values)]
+            for n in range(count)
+        ]
 
     def _aggregation(
         self, case: dict[str, Any], source: _Source, query: ast.Query, sink: str

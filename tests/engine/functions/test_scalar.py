@@ -489,7 +489,7 @@ def test_lambda_functions(
     found = registry.lambda_types(name, first_pass)
     wanted = [i for i in inputs if i]
     assert [f for f in found if f is not None] == wanted
-    resolved = [
+    resolved: list[Any] = [
         *plain,
         *[LambdaArg(len(i), i, body) for i, body in zip(wanted, bodies, strict=True)],
     ]

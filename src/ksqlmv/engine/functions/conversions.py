@@ -21,8 +21,8 @@ from ksqlmv.engine.functions.javatime import (
     parse_timestamp,
     zone_of,
 )
-from ksqlmv.engine.functions.javatime.fields import civil_from_days, days_from_civil, month_length
-from ksqlmv.engine.functions.javatime.resolve import month_name
+from ksqlmv.engine.functions.javatime.fields import civil_from_days
+from ksqlmv.engine.functions.javatime.iso import parse_iso_date, parse_iso_time
 from ksqlmv.errors import FunctionError
 from ksqlmv.sql import types as t
 from ksqlmv.sql.types import BaseType, SqlType
@@ -112,58 +112,19 @@ def timestamp_from_text(text: str) -> int:
 def date_from_text(text: str) -> int:
     """CAST(STRING AS DATE): days since the epoch of `2020-05-26`, `2020-05` or `2020`."""
     value = text.strip()
-    completed = _complete_date(value)
-    parts = completed.split("-")
     try:
-        if len(parts) != 3 or not all(part.isdigit() for part in parts):
-            raise ValueError
-        year, month, day = (int(part) for part in parts)
-        if len(parts[0]) < 4 or len(parts[1]) != 2 or len(parts[2]) != 2:
-            raise ValueError
-        if not 1 <= month <= 12:
-            raise TemporalError(f"Invalid value for MonthOfYear (valid values 1 - 12): {month}")
-        if not 1 <= day <= 31:
-            raise TemporalError(f"Invalid value for DayOfMonth (valid values 1 - 28/31): {day}")
-        if day > month_length(year, month):
-            if month == 2 and day == 29:
-                raise TemporalError(f"Invalid date 'February 29' as '{year}' is not a leap year")
-            raise TemporalError(f"Invalid date '{month_name(month)} {day}'")
-        return days_from_civil(year, month, day)
-    except ValueError as error:
-        detail = (
-            str(error)
-            if isinstance(error, TemporalError)
-            else (f"Text '{completed}' could not be parsed at index 0")
-        )
-        raise FunctionError(f"Failed to parse date '{value}': {detail}{_DATE_HELP}") from None
+        return parse_iso_date(_complete_date(value))
+    except TemporalError as error:
+        raise FunctionError(f"Failed to parse date '{value}': {error}{_DATE_HELP}") from None
 
 
 def time_from_text(text: str) -> int:
     """CAST(STRING AS TIME): milliseconds since midnight of `01:34:20.123`, `01:34`."""
     value = text.strip()
-    parts = value.split(":")
     try:
-        if not 2 <= len(parts) <= 3 or any(len(part) < 2 for part in parts):
-            raise ValueError
-        hour, minute = int(parts[0]), int(parts[1])
-        if len(parts[0]) != 2 or len(parts[1]) != 2:
-            raise ValueError
-        second = 0
-        nanos = 0
-        if len(parts) == 3:
-            whole, _, fraction = parts[2].partition(".")
-            if len(whole) != 2 or not whole.isdigit() or (_ and not fraction.isdigit()):
-                raise ValueError
-            second = int(whole)
-            nanos = int(fraction.ljust(9, "0")[:9]) if fraction else 0
-        if hour > 23 or minute > 59 or second > 59:
-            raise ValueError
-        return ((hour * 60 + minute) * 60 + second) * 1000 + nanos // 1_000_000
-    except ValueError:
-        raise FunctionError(
-            f"Failed to parse time '{value}': Text '{value}' could not be parsed at index 0"
-            + _TIME_HELP
-        ) from None
+        return parse_iso_time(value) // 1_000_000
+    except TemporalError as error:
+        raise FunctionError(f"Failed to parse time '{value}': {error}{_TIME_HELP}") from None
 
 
 def bytes_from_text(text: str) -> bytes:
@@ -181,7 +142,10 @@ def timestamp_text(epoch_millis: int) -> str:
     year, month, date = civil_from_days(day)
     hour, rest = divmod(second_of_day, 3600)
     minute, second = divmod(rest, 60)
-    return f"{_year(year)}-{month:02d}-{date:02d}T{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}"
+    # the pattern's `yyyy` is the year of era: 1 BCE (year 0) prints as 0001, with no era
+    year_of_era = _year(year if year > 0 else 1 - year)
+    clock = f"{hour:02d}:{minute:02d}:{second:02d}.{millis:03d}"
+    return f"{year_of_era}-{month:02d}-{date:02d}T{clock}"
 
 
 def date_text(epoch_day: int) -> str:

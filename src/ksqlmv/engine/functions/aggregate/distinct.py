@@ -18,7 +18,7 @@ from ksqlmv.engine.functions import params as p
 from ksqlmv.engine.functions._java import java_string
 from ksqlmv.engine.functions.aggregate.base import Aggregate
 from ksqlmv.engine.functions.arguments import ArgType
-from ksqlmv.engine.functions.conversions import date_text, time_text
+from ksqlmv.engine.functions.conversions import date_text, time_text, timestamp_text
 from ksqlmv.engine.functions.define import aggregate, aggregate_overload
 from ksqlmv.engine.functions.signature import FunctionEntry, param
 from ksqlmv.sql import types as t
@@ -123,8 +123,6 @@ def _sql_time(millis: int) -> str:
 
 
 def _sql_timestamp(millis: int) -> str:
-    from ksqlmv.engine.functions.conversions import timestamp_text
-
     stamp = timestamp_text(millis).replace("T", " ")
     whole, _, fraction = stamp.partition(".")
     return f"{whole}.{fraction.rstrip('0') or '0'}"

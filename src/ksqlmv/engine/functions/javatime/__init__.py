@@ -29,7 +29,7 @@ from ksqlmv.engine.functions.javatime.fields import (
     month_length,
 )
 from ksqlmv.engine.functions.javatime.pattern import PatternError, compile_pattern, format_moment
-from ksqlmv.engine.functions.javatime.resolve import Parsed, month_name, parse
+from ksqlmv.engine.functions.javatime.resolve import Parsed, invalid_date, parse
 from ksqlmv.engine.functions.javatime.simple import parse_simple_date
 from ksqlmv.engine.functions.javatime.zones import Zone, offset_text, system_zone, zone_of
 
@@ -162,9 +162,7 @@ def _date_of(parsed: Parsed, text: str) -> int:
     if Field.DAY_OF_MONTH in values:
         day = Field.DAY_OF_MONTH.check(values[Field.DAY_OF_MONTH])
         if day > month_length(year, month):
-            if month == 2 and day == 29:
-                raise TemporalError(f"Invalid date 'February 29' as '{year}' is not a leap year")
-            raise TemporalError(f"Invalid date '{month_name(month)} {day}'")
+            raise TemporalError(invalid_date(year, month, day))
         epoch_day = days_from_civil(year, month, day)
     if Field.DAY_OF_YEAR in values:
         day_of_year = Field.DAY_OF_YEAR.check(values[Field.DAY_OF_YEAR])

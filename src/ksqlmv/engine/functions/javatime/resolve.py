@@ -1,10 +1,12 @@
-"""Turning parsed fields into a date, a time and a zone, as java.time's SMART resolver does.
+"""Turning parsed fields into a date, a time and a zone, as java.time's SMART and STRICT
+resolvers do.
 
 `parse` runs a compiled pattern over the whole text; `resolve` combines the fields: a year of era
 becomes a year, year-month-day or year-day-of-year a date (SMART clamps a day past the month's
 end: `2021-02-30` is February 28th), clock hours and AM/PM an hour of day, and an hour without
 minutes or seconds defaults them to zero. Fields left over are checked against the date or
-time they describe ("Conflict found") or kept for the caller.
+time they describe ("Conflict found") or kept for the caller. STRICT (the ISO formatters)
+refuses a day past the month's end and the hour 24 instead.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ksqlmv.engine.functions.javatime.elements import Composite, ParseContext
 from ksqlmv.engine.functions.javatime.fields import (
+    MONTH_NAMES,
     Field,
     Moment,
     TemporalError,
@@ -23,22 +26,7 @@ from ksqlmv.engine.functions.javatime.fields import (
 )
 from ksqlmv.engine.functions.javatime.zones import Zone
 
-__all__ = ["Parsed", "month_name", "parse", "resolve"]
-
-_MONTH_NAMES = (
-    "JANUARY",
-    "FEBRUARY",
-    "MARCH",
-    "APRIL",
-    "MAY",
-    "JUNE",
-    "JULY",
-    "AUGUST",
-    "SEPTEMBER",
-    "OCTOBER",
-    "NOVEMBER",
-    "DECEMBER",
-)
+__all__ = ["Parsed", "invalid_date", "parse", "resolve"]
 
 
 @dataclass(slots=True)
@@ -85,8 +73,13 @@ class Parsed:
         return text
 
 
-def parse(formatter: Composite, text: str, case_sensitive: bool = True) -> Parsed:
-    """Parse all of `text`; TemporalError with Java's DateTimeParseException message."""
+def parse(
+    formatter: Composite, text: str, case_sensitive: bool = True, strict: bool = False
+) -> Parsed:
+    """Parse all of `text`; TemporalError with Java's DateTimeParseException message.
+
+    `strict` resolves as ResolverStyle.STRICT does; the default is SMART.
+    """
     context = ParseContext(text, case_sensitive)
     end = formatter.parse(context, 0)
     if end < 0:
@@ -97,21 +90,21 @@ def parse(formatter: Composite, text: str, case_sensitive: bool = True) -> Parse
         )
     parsed = Parsed(text, dict(context.fields), zone=context.zone)
     try:
-        resolve(parsed)
+        resolve(parsed, strict)
     except TemporalError as error:
         raise TemporalError(f"Text '{text}' could not be parsed: {error}") from None
     return parsed
 
 
-def resolve(parsed: Parsed) -> None:
-    """Resolve `parsed.fields` in place (ResolverStyle.SMART)."""
+def resolve(parsed: Parsed, strict: bool = False) -> None:
+    """Resolve `parsed.fields` in place (ResolverStyle.SMART, or STRICT)."""
     values = parsed.fields
-    _resolve_date(parsed, values)
-    _resolve_time(parsed, values)
+    _resolve_date(parsed, values, strict)
+    _resolve_time(parsed, values, strict)
     _cross_check(parsed, values)
 
 
-def _resolve_date(parsed: Parsed, values: dict[Field, int]) -> None:
+def _resolve_date(parsed: Parsed, values: dict[Field, int], strict: bool) -> None:
     if Field.EPOCH_DAY in values:
         parsed.epoch_day = Field.EPOCH_DAY.check(values.pop(Field.EPOCH_DAY))
         return
@@ -141,8 +134,11 @@ def _resolve_date(parsed: Parsed, values: dict[Field, int]) -> None:
         month = Field.MONTH_OF_YEAR.check(values.pop(Field.MONTH_OF_YEAR))
         day = Field.DAY_OF_MONTH.check(values.pop(Field.DAY_OF_MONTH))
         del values[Field.YEAR]
-        # SMART resolution moves a day past the end of the month back to its last day
-        day = min(day, month_length(year, month))
+        if day > month_length(year, month):
+            if strict:
+                raise TemporalError(invalid_date(year, month, day))
+            # SMART resolution moves a day past the end of the month back to its last day
+            day = month_length(year, month)
         parsed.epoch_day = days_from_civil(year, month, day)
     elif Field.DAY_OF_YEAR in values:
         Field.YEAR.check(year)
@@ -162,7 +158,7 @@ def _add(values: dict[Field, int], target: Field, value: int) -> None:
     values[target] = value
 
 
-def _resolve_time(parsed: Parsed, values: dict[Field, int]) -> None:
+def _resolve_time(parsed: Parsed, values: dict[Field, int], strict: bool) -> None:
     if Field.CLOCK_HOUR_OF_DAY in values:
         hour = values.pop(Field.CLOCK_HOUR_OF_DAY)
         if hour != 0:
@@ -223,14 +219,15 @@ def _resolve_time(parsed: Parsed, values: dict[Field, int]) -> None:
         Field.NANO_OF_SECOND,
     ):
         values.pop(target, None)
-    if hour == 24 and minute == 0 and second == 0 and nano == 0:
+    # java.time checks minutes and nanos before it looks for SMART's 24:00, then the rest
+    Field.MINUTE_OF_HOUR.check(minute)
+    Field.NANO_OF_SECOND.check(nano)
+    if not strict and hour == 24 and minute == 0 and second == 0 and nano == 0:
         parsed.nano_of_day = 0
         parsed.excess_days = 1
         return
     Field.HOUR_OF_DAY.check(hour)
-    Field.MINUTE_OF_HOUR.check(minute)
     Field.SECOND_OF_MINUTE.check(second)
-    Field.NANO_OF_SECOND.check(nano)
     parsed.nano_of_day = ((hour * 60 + minute) * 60 + second) * 1_000_000_000 + nano
 
 
@@ -271,6 +268,8 @@ def _local_text(epoch_day: int | None, nano_of_day: int | None) -> str:
     return "T".join(parts)
 
 
-def month_name(month: int) -> str:
-    """Java's `Month` enum name, as it appears in "Invalid date 'FEBRUARY 30'"."""
-    return _MONTH_NAMES[month - 1]
+def invalid_date(year: int, month: int, day: int) -> str:
+    """LocalDate.of's message for a day past the end of its month ("Invalid date 'APRIL 31'")."""
+    if day == 29:
+        return f"Invalid date 'February 29' as '{year}' is not a leap year"
+    return f"Invalid date '{MONTH_NAMES[month - 1].upper()} {day}'"
