@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ksqlmv.engine.planning.nodes import JoinKind, JoinNode, JoinType
 from ksqlmv.engine.runtime.base import Emit, Row
-from ksqlmv.engine.runtime.stores import freeze
+from ksqlmv.engine.runtime.stores import KeyValueStore, freeze
 from ksqlmv.engine.runtime.windows import DEFAULT_GRACE_MS
 
 if TYPE_CHECKING:
@@ -67,24 +67,35 @@ def _pending_order(item: Pending) -> tuple[int, int]:
 
 
 class StreamStreamJoin:
-    """A windowed join of two streams."""
+    """A windowed join of two streams.
 
-    def __init__(self, node: JoinNode, out: _Output) -> None:
+    Each side's records are kept in a store per key, as lists of `(ts, seq, row)` sorted by
+    time; records older than the side's retention (`before + after + grace` behind the side's
+    stream time) are pruned when their key is next touched, and by a sweep now and then.
+    """
+
+    _SWEEP_EVERY = 4096
+
+    def __init__(self, node: JoinNode, out: _Output, stores: tuple[KeyValueStore, ...]) -> None:
         self.out = out
         self.before = node.before_ms
         self.after = node.after_ms
         self.deferred = node.grace_ms is not None
         self.grace = DEFAULT_GRACE_MS if node.grace_ms is None else node.grace_ms
+        self.retention = self.before + self.after + self.grace
         kind = node.join_type
         self.left_outer = kind in (JoinType.LEFT, JoinType.OUTER)
         self.right_outer = kind in (JoinType.RIGHT, JoinType.OUTER)
-        # per key: sorted list of (ts, seq, row)
-        self.buffers: tuple[dict[Any, list[Any]], dict[Any, list[Any]]] = ({}, {})
+        self.buffers = stores
         self.pending: list[Pending] = []
-        self.matched: set[tuple[bool, int]] = set()
+        self.waiting: set[tuple[bool, int]] = set()  # pending rows not matched so far
         self.stream_time = -1
         self.side_time = [-1, -1]
-        self.seq = 0
+        self.seq = max(
+            (items[-1][1] for store in stores for items in store.data.values() if items),
+            default=0,
+        )
+        self.since_sweep = 0
 
     def left(self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any) -> None:
         """A record of the left stream."""
@@ -108,26 +119,26 @@ class StreamStreamJoin:
         side = 0 if is_left else 1
         if ts > self.side_time[side]:
             self.side_time[side] = ts
-        retention = self.before + self.after + self.grace
-        if ts > self.side_time[side] - retention:
+        own_store = self.buffers[side]
+        if ts > self.side_time[side] - self.retention:
             # Each side's window store drops records older than its retention, by its own time.
-            own = self.buffers[side].setdefault(frozen, [])
-            bisect.insort(own, (ts, seq, row), key=lambda item: (item[0], item[1]))
+            own = self._live(side, frozen) or []
+            bisect.insort(own, (ts, seq, row), key=_buffered_order)
+            own_store.put(frozen, own, ts)
         if self.deferred and ts == self.stream_time:
             self._emit_closed()
         low, high = (
             (ts - self.before, ts + self.after) if is_left else (ts - self.after, ts + self.before)
         )
-        other = self.buffers[1 if is_left else 0].get(frozen, [])
+        other = self._live(1 - side, frozen) or ()
         matched = False
+        waiting = self.waiting
         for other_ts, other_seq, other_row in other:
             if low <= other_ts <= high:
                 matched = True
-                self.matched.add((not is_left, other_seq))
+                waiting.discard((not is_left, other_seq))
                 left_row, right_row = (row, other_row) if is_left else (other_row, row)
                 self.out.emit(key, left_row, right_row, max(ts, other_ts), headers)
-        if matched:
-            self.matched.add((is_left, seq))
         outer = self.left_outer if is_left else self.right_outer
         if not matched and outer:
             # Held until its window closes, unless that is already in the past.
@@ -135,9 +146,24 @@ class StreamStreamJoin:
                 closes = ts + span + self.grace
                 entry = (closes, seq, is_left, key, row, ts, headers)
                 bisect.insort(self.pending, entry, key=_pending_order)
+                waiting.add((is_left, seq))
             else:
                 self._emit_alone(is_left, key, row, ts, headers)
-        self._expire()
+        self.since_sweep += 1
+        if self.since_sweep >= self._SWEEP_EVERY:
+            self._sweep()
+
+    def _live(self, side: int, frozen: Any) -> list[Any] | None:
+        """The side's records of a key, without those past retention."""
+        store = self.buffers[side]
+        items: list[Any] | None = store.data.get(frozen)
+        if not items:
+            return None
+        limit = self.side_time[side] - self.retention
+        if items[-1][0] < limit:
+            store.put(frozen, None, self.side_time[side])
+            return None
+        return items
 
     def _emit_alone(self, is_left: bool, key: Row, row: Row, ts: int, headers: Any) -> None:
         if is_left:
@@ -146,26 +172,32 @@ class StreamStreamJoin:
             self.out.emit(key, None, row, ts, headers)
 
     def _emit_closed(self) -> None:
-        while self.pending and self.pending[0][0] < self.stream_time:
-            _, seq, is_left, key, row, ts, headers = self.pending.pop(0)
-            if (is_left, seq) not in self.matched:
+        pending = self.pending
+        while pending and pending[0][0] < self.stream_time:
+            _, seq, is_left, key, row, ts, headers = pending.pop(0)
+            if (is_left, seq) in self.waiting:
+                self.waiting.discard((is_left, seq))
                 self._emit_alone(is_left, key, row, ts, headers)
 
-    def _expire(self) -> None:
-        keep = self.before + self.after + self.grace
-        for side, buffers in enumerate(self.buffers):
-            limit = self.side_time[side] - keep
-            for frozen in [k for k, items in buffers.items() if items and items[-1][0] < limit]:
-                del buffers[frozen]
+    def _sweep(self) -> None:
+        self.since_sweep = 0
+        for side, store in enumerate(self.buffers):
+            limit = self.side_time[side] - self.retention
+            for frozen in [k for k, items in store.data.items() if items and items[-1][0] < limit]:
+                store.put(frozen, None, self.side_time[side])
+
+
+def _buffered_order(item: tuple[int, int, Row]) -> tuple[int, int]:
+    return item[0], item[1]
 
 
 class StreamTableJoin:
     """The stream drives; the table's latest row per key is looked up."""
 
-    def __init__(self, node: JoinNode, out: _Output) -> None:
+    def __init__(self, node: JoinNode, out: _Output, table: KeyValueStore) -> None:
         self.out = out
         self.outer = node.join_type is JoinType.LEFT
-        self.table: dict[Any, Row] = {}
+        self.table = table
 
     def left(self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any) -> None:
         """A stream record: join it with the table's current row."""
@@ -175,7 +207,7 @@ class StreamTableJoin:
             if self.outer:
                 self.out.emit(key, row, None, ts, headers)
             return
-        found = self.table.get(freeze(key))
+        found = self.table.data.get(freeze(key))
         if found is not None:
             self.out.emit(key, row, found, ts, headers)
         elif self.outer:
@@ -187,20 +219,16 @@ class StreamTableJoin:
         """A table update: remember it, emit nothing."""
         if not _usable(key):
             return
-        frozen = freeze(key)
-        if row is None:
-            self.table.pop(frozen, None)
-        else:
-            self.table[frozen] = row
+        self.table.put(freeze(key), row, ts)
 
 
 class TableTableJoin:
     """A join of two tables on their primary keys."""
 
-    def __init__(self, node: JoinNode, out: _Output) -> None:
+    def __init__(self, node: JoinNode, out: _Output, stores: tuple[KeyValueStore, ...]) -> None:
         self.out = out
         self.kind = node.join_type
-        self.tables: tuple[dict[Any, tuple[Row, int]], dict[Any, tuple[Row, int]]] = ({}, {})
+        self.tables = stores
 
     def left(self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any) -> None:
         """An update of the left table."""
@@ -218,12 +246,9 @@ class TableTableJoin:
         frozen = freeze(key)
         own = self.tables[0 if is_left else 1]
         other = self.tables[1 if is_left else 0]
-        had = frozen in own
-        if row is None:
-            own.pop(frozen, None)
-        else:
-            own[frozen] = (row, ts)
-        found = other.get(frozen)
+        had = frozen in own.data
+        own.put(frozen, None if row is None else (row, ts), ts)
+        found = other.data.get(frozen)
         other_row = found[0] if found is not None else None
         out_ts = max(ts, found[1]) if found is not None else ts
         left_row, right_row = (row, other_row) if is_left else (other_row, row)
@@ -257,15 +282,35 @@ class TableTableJoin:
 
 
 class ForeignKeyJoin:
-    """Left-table rows joined to the right-table row their foreign key names."""
+    """Left-table rows joined to the right-table row their foreign key names.
 
-    def __init__(self, node: JoinNode, out: _Output, foreign_key: Callable[[Row], Any]) -> None:
+    Both tables live in stores (left: `(key, row, foreign key, ts)`, right: `(row, ts)`); the
+    index from foreign key to left keys is derived from the left store, and rebuilt from it when
+    the operator starts on restored state.
+    """
+
+    def __init__(
+        self,
+        node: JoinNode,
+        out: _Output,
+        foreign_key: Callable[[Row], Any],
+        stores: tuple[KeyValueStore, ...],
+    ) -> None:
         self.out = out
         self.outer = node.join_type is JoinType.LEFT
         self.foreign_key = foreign_key
-        self.lefts: dict[Any, tuple[Row, Row, Any, int]] = {}
-        self.rights: dict[Any, tuple[Row, int]] = {}
-        self.index: dict[Any, set[Any]] = {}
+        self.lefts, self.rights = stores
+        self._index: dict[Any, set[Any]] | None = None
+
+    @property
+    def index(self) -> dict[Any, set[Any]]:
+        """Foreign key → the left keys whose rows reference it."""
+        if self._index is None:
+            self._index = {}
+            for frozen, (_, _, fk, _) in self.lefts.data.items():
+                if fk is not None:
+                    self._index.setdefault(fk, set()).add(frozen)
+        return self._index
 
     def _fk(self, row: Row) -> Any:
         try:
@@ -278,21 +323,23 @@ class ForeignKeyJoin:
         if not _usable(key):
             return
         frozen = freeze(key)
-        previous = self.lefts.pop(frozen, None)
+        index = self.index
+        previous = self.lefts.data.get(frozen)
         if previous is not None and previous[2] is not None:
-            members = self.index.get(previous[2])
+            members = index.get(previous[2])
             if members is not None:
                 members.discard(frozen)
         if row is None:
             if previous is not None:
+                self.lefts.put(frozen, None, ts)
                 self.out.tombstone(key, ts, headers)
             return
         fk = self._fk(row)
         fk_frozen = freeze(fk) if fk is not None else None
-        self.lefts[frozen] = (key, row, fk_frozen, ts)
+        self.lefts.put(frozen, (key, row, fk_frozen, ts), ts)
         if fk_frozen is not None:
-            self.index.setdefault(fk_frozen, set()).add(frozen)
-        found = self.rights.get(fk_frozen) if fk_frozen is not None else None
+            index.setdefault(fk_frozen, set()).add(frozen)
+        found = self.rights.data.get(fk_frozen) if fk_frozen is not None else None
         if found is not None:
             self.out.emit(key, row, found[0], max(ts, found[1]), headers)
         elif self.outer:
@@ -307,12 +354,10 @@ class ForeignKeyJoin:
         if not _usable(key):
             return
         frozen = freeze(key[0])
-        if row is None:
-            self.rights.pop(frozen, None)
-        else:
-            self.rights[frozen] = (row, ts)
+        self.rights.put(frozen, None if row is None else (row, ts), ts)
+        lefts = self.lefts.data
         for left_frozen in sorted(self.index.get(frozen, ()), key=repr):
-            left_key, left_row, _, left_ts = self.lefts[left_frozen]
+            left_key, left_row, _, left_ts = lefts[left_frozen]
             if row is not None:
                 self.out.emit(left_key, left_row, row, max(ts, left_ts), headers)
             elif self.outer:
@@ -322,22 +367,25 @@ class ForeignKeyJoin:
 
 
 def build_join(builder: QueryBuilder, node: JoinNode, downstream: Emit) -> None:
-    """Build a join operator and both of its inputs."""
+    """Build a join operator, its state stores and both of its inputs."""
     out = _Output(node, downstream)
+    name = node.id
     operator: Any
     if node.kind is JoinKind.STREAM_STREAM:
-        operator = StreamStreamJoin(node, out)
+        stores = (
+            builder.store(f"{name}-this-join-store"),
+            builder.store(f"{name}-other-join-store"),
+        )
+        operator = StreamStreamJoin(node, out, stores)
     elif node.kind is JoinKind.STREAM_TABLE:
-        operator = StreamTableJoin(node, out)
+        operator = StreamTableJoin(node, out, builder.store(f"{name}-Right-Reduce"))
     elif node.kind is JoinKind.TABLE_TABLE:
-        if node.join_type is JoinType.RIGHT:
-            operator = TableTableJoin(node, out)
-        else:
-            operator = TableTableJoin(node, out)
+        stores = (builder.store(f"{name}-Left-Reduce"), builder.store(f"{name}-Right-Reduce"))
+        operator = TableTableJoin(node, out, stores)
     else:
         assert node.foreign_key is not None
         extract = builder.row_function(node.left.schema, (node.foreign_key,))
-        operator = ForeignKeyJoin(node, out, lambda row: extract(row)[0])
-        _ = extract
+        stores = (builder.store(f"{name}-Left-Reduce"), builder.store(f"{name}-Right-Reduce"))
+        operator = ForeignKeyJoin(node, out, lambda row: extract(row)[0], stores)
     builder.build_input(node.left, operator.left)
     builder.build_input(node.right, operator.right)
