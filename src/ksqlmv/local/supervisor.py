@@ -207,7 +207,7 @@ class Supervisor:
             code = process.returncode
             if code == PORT_IN_USE_EXIT and port:
                 raise PortInUseError(port, spec.port_flag, port_holder(port))
-            raise ServiceExitedError(spec.name, code, child.tail[-1] if child.tail else "")
+            raise ServiceExitedError(spec.name, code, _why(child))
         raise ExecutionError(
             f"{spec.name} did not report 'listening on' within {_START_TIMEOUT:.0f} s"
         )
@@ -240,8 +240,7 @@ class Supervisor:
         if dead and not self._stop.is_set():
             child = dead[0]
             await asyncio.gather(*child.pumps, return_exceptions=True)
-            detail = child.tail[-1] if child.tail else ""
-            raise ServiceExitedError(child.spec.name, child.process.returncode, detail)
+            raise ServiceExitedError(child.spec.name, child.process.returncode, _why(child))
 
     async def _stop_all(self) -> None:
         for child in reversed(self._children):
@@ -258,3 +257,11 @@ class Supervisor:
                     await process.wait()
             await asyncio.gather(*child.pumps, return_exceptions=True)
         self._children.clear()
+
+
+def _why(child: _Child) -> str:
+    """The service's own last word on a failure: its last stderr line, if it exited with one."""
+    code = child.process.returncode
+    if code is None or code <= 0 or not child.tail:
+        return ""  # killed by a signal, or exited 0: nothing it said explains that
+    return child.tail[-1]
