@@ -17,6 +17,7 @@ parse_timestamp("2018-05-11T21:58:33 PST", formatter("yyyy-MM-dd'T'HH:mm:ss zzz"
 from __future__ import annotations
 
 import functools
+from datetime import datetime, timedelta
 
 from ksqlmv.engine.functions.javatime.elements import Composite
 from ksqlmv.engine.functions.javatime.fields import (
@@ -132,8 +133,6 @@ def parse_timestamp(text: str, fmt: Composite, default_zone: Zone) -> int:
 
 
 def _later_offset(zone: Zone, epoch_day: int, second_of_day: int) -> int:
-    from datetime import datetime, timedelta
-
     assert zone.info is not None
     naive = datetime(1970, 1, 1) + timedelta(days=epoch_day, seconds=second_of_day)
     delta = naive.replace(tzinfo=zone.info, fold=1).utcoffset()

@@ -9,6 +9,7 @@ TIME no date), exactly as Java's LocalDate, LocalTime and ZonedDateTime differ.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
@@ -87,6 +88,10 @@ class Field(enum.Enum):
         self.low = low
         self.high = high
         self.date_based = date_based
+
+    # members are singletons: identity hashing (in C) serves every field-keyed dict faster
+    # than Enum's name hashing
+    __hash__ = object.__hash__
 
     def range_text(self) -> str:
         """The valid range as Java prints it (`1 - 28/31` for ranges that vary)."""
@@ -216,24 +221,24 @@ def _date_value(field: Field, epoch_day: int) -> int:
 
 
 def _time_value(field: Field, nano_of_day: int) -> int:
-    second_of_day, nano = divmod(nano_of_day, 1_000_000_000)
-    hour, rest = divmod(second_of_day, 3600)
-    minute, second = divmod(rest, 60)
-    values = {
-        Field.NANO_OF_SECOND: nano,
-        Field.NANO_OF_DAY: nano_of_day,
-        Field.MICRO_OF_SECOND: nano // 1000,
-        Field.MICRO_OF_DAY: nano_of_day // 1000,
-        Field.MILLI_OF_SECOND: nano // 1_000_000,
-        Field.MILLI_OF_DAY: nano_of_day // 1_000_000,
-        Field.SECOND_OF_MINUTE: second,
-        Field.SECOND_OF_DAY: second_of_day,
-        Field.MINUTE_OF_HOUR: minute,
-        Field.MINUTE_OF_DAY: second_of_day // 60,
-        Field.HOUR_OF_AMPM: hour % 12,
-        Field.CLOCK_HOUR_OF_AMPM: hour % 12 or 12,
-        Field.HOUR_OF_DAY: hour,
-        Field.CLOCK_HOUR_OF_DAY: hour or 24,
-        Field.AMPM_OF_DAY: hour // 12,
-    }
-    return values[field]
+    return _TIME_VALUES[field](nano_of_day)
+
+
+_HOUR = 3_600_000_000_000
+_TIME_VALUES: dict[Field, Callable[[int], int]] = {
+    Field.NANO_OF_SECOND: lambda n: n % 1_000_000_000,
+    Field.NANO_OF_DAY: lambda n: n,
+    Field.MICRO_OF_SECOND: lambda n: n % 1_000_000_000 // 1000,
+    Field.MICRO_OF_DAY: lambda n: n // 1000,
+    Field.MILLI_OF_SECOND: lambda n: n % 1_000_000_000 // 1_000_000,
+    Field.MILLI_OF_DAY: lambda n: n // 1_000_000,
+    Field.SECOND_OF_MINUTE: lambda n: n // 1_000_000_000 % 60,
+    Field.SECOND_OF_DAY: lambda n: n // 1_000_000_000,
+    Field.MINUTE_OF_HOUR: lambda n: n // 60_000_000_000 % 60,
+    Field.MINUTE_OF_DAY: lambda n: n // 60_000_000_000,
+    Field.HOUR_OF_AMPM: lambda n: n // _HOUR % 12,
+    Field.CLOCK_HOUR_OF_AMPM: lambda n: n // _HOUR % 12 or 12,
+    Field.HOUR_OF_DAY: lambda n: n // _HOUR,
+    Field.CLOCK_HOUR_OF_DAY: lambda n: n // _HOUR or 24,
+    Field.AMPM_OF_DAY: lambda n: n // _HOUR // 12,
+}

@@ -7,6 +7,7 @@ number directly followed by fixed-width ones leaves them their digits, so `yyyyM
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from ksqlmv.engine.functions.javatime.elements import Element, ParseContext, SignStyle
@@ -15,6 +16,14 @@ from ksqlmv.engine.functions.javatime.fields import Field, Moment, TemporalError
 __all__ = ["Fraction", "Number", "Reduced"]
 
 _EXCEED_POINTS: list[int] = [10**n for n in range(20)]
+# ASCII digits only: Java's parser takes no other digits in the ROOT and ENGLISH locales
+_DIGITS = re.compile(r"[0-9]*")
+
+
+def _digits_end(text: str, start: int, stop: int) -> int:
+    """Where the run of ASCII digits from `start` ends, looking no further than `stop`."""
+    found = _DIGITS.match(text, start, stop)
+    return found.end() if found else start
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +42,7 @@ class Number(Element):
         return moment.get(self.field)
 
     def print(self, moment: Moment, out: list[str]) -> bool:
-        if not moment.supports(self.field):
-            raise TemporalError(f"Unsupported field: {self.field.display}")
-        value = self.value_of(moment)
+        value = self.value_of(moment)  # TemporalError "Unsupported field" when absent
         digits = str(abs(value))
         if len(digits) > self.max_width:
             raise TemporalError(
@@ -90,9 +97,7 @@ class Number(Element):
         max_width = (self.max_width if exact else 9) + max(self.subsequent, 0)
         end = position
         for attempt in range(2):
-            limit = min(end + max_width, length)
-            while end < limit and text[end].isdigit() and text[end].isascii():
-                end += 1
+            end = _digits_end(text, end, min(end + max_width, length))
             if end < position + min_width:
                 return ~position
             if self.subsequent > 0 and attempt == 0:
@@ -137,8 +142,6 @@ class Reduced(Number):
         return abs(moment.get(self.field)) % _EXCEED_POINTS[self.max_width]
 
     def print(self, moment: Moment, out: list[str]) -> bool:
-        if not moment.supports(self.field):
-            raise TemporalError(f"Unsupported field: {self.field.display}")
         out.append(str(self.value_of(moment)).rjust(self.min_width, "0")[-self.max_width :])
         return True
 
@@ -156,8 +159,6 @@ class Fraction(Number):
     """Fraction-of-second digits (`SSS`), truncated when printing."""
 
     def print(self, moment: Moment, out: list[str]) -> bool:
-        if not moment.supports(self.field):
-            raise TemporalError(f"Unsupported field: {self.field.display}")
         nanos = moment.get(self.field)
         digits = str(nanos).rjust(9, "0").rstrip("0")
         digits = digits[: self.max_width].ljust(self.min_width, "0")
@@ -171,10 +172,7 @@ class Fraction(Number):
         max_width = self.max_width if exact else 9
         if position + min_width > len(text):
             return ~position
-        end = position
-        limit = min(position + max_width, len(text))
-        while end < limit and text[end].isdigit() and text[end].isascii():
-            end += 1
+        end = _digits_end(text, position, min(position + max_width, len(text)))
         if end < position + min_width:
             return ~position
         digits = text[position:end]
