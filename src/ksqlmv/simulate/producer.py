@@ -1,11 +1,9 @@
-"""Sending a simulation to Kafka: topics, schemas, Avro values and delivery reports.
+"""Sending a simulation to Kafka: Avro values, delivery reports, pacing, progress and stopping.
 
 The same code runs against the real stack and the embedded one: confluent-kafka's `Producer`,
 `AvroSerializer` and `SchemaRegistryClient`, configured from `ksqlmv.config.Settings`. Before the
-first record, `run` checks that the broker and the registry answer (within seconds), creates the
-scenario's topics with its partition count, registers each topic's first value schema under
-`<topic>-value` and asks the registry whether each later version would be accepted, so that an
-incompatible evolution is reported, with the registry's reason, before anything is produced.
+first record, `run` gets the stack ready (see `prepare`): the broker and the registry answer, the
+topics exist and the schemas are registered or known to be accepted.
 
 Keys are UTF-8 strings (KAFKA format); values are Confluent wire-format Avro; the Kafka record
 timestamp is the event time, which the streams read too (TIMESTAMP=...). Records are paced to
@@ -20,47 +18,32 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from confluent_kafka import KafkaError, KafkaException, Producer
+from confluent_kafka import KafkaError, Producer
 from confluent_kafka.admin import AdminClient
-from confluent_kafka.cimpl import NewTopic
-from confluent_kafka.schema_registry import Schema, SchemaRegistryClient, SchemaRegistryError
+from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 from ksqlmv.config import Settings
-from ksqlmv.errors import (
-    AuthenticationError,
-    ExecutionError,
-    KsqlmvError,
-    RegistryError,
-    SerdeError,
-    ServiceUnavailableError,
-)
+from ksqlmv.errors import SerdeError, ServiceUnavailableError
 from ksqlmv.simulate.engine import Simulation
+from ksqlmv.simulate.prepare import (
+    AUTH_CODES,
+    check_kafka,
+    connect_registry,
+    create_topics,
+    register,
+    register_schemas,
+)
 from ksqlmv.simulate.progress import Display, Stats, Summary
 from ksqlmv.simulate.scenario import Scenario
-from ksqlmv.simulate.topics import TopicSpec
 from ksqlmv.simulate.traffic import SpecError
 
-__all__ = [
-    "KAFKA_LOGGER",
-    "RunOptions",
-    "Stop",
-    "create_topics",
-    "producer_config",
-    "register_schemas",
-    "run",
-]
+__all__ = ["KAFKA_LOGGER", "RunOptions", "Stop", "producer_config", "run"]
 
 KAFKA_LOGGER = "ksqlmv.simulate.librdkafka"
-_AUTH_CODES = {KafkaError._AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED}
 #: Seconds between health checks while producing.
 _TICK = 0.5
-_RETRY_REPLICATION = {
-    KafkaError.INVALID_REPLICATION_FACTOR,
-    KafkaError.INVALID_REQUEST,
-    KafkaError.UNSUPPORTED_VERSION,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +89,10 @@ def run(
     check = min(options.timeout, 5.0)
     admin_config: dict[str, Any] = {**settings.kafka_config(), "logger": logger}
     admin = AdminClient(admin_config)
-    _check_kafka(admin, settings, check)
+    check_kafka(admin, settings, check)
     for warning in create_topics(admin, scenario, check):
         display.message(warning)
-    with _registry(settings, check) as registry:
+    with connect_registry(settings, check) as registry:
         ids = register_schemas(registry, scenario, settings.schema_registry_url)
         session = _Session(scenario, settings, options, display, registry, ids, logger)
         return session.produce(simulation, stop or Stop())
@@ -144,147 +127,6 @@ class _Throttled(logging.Handler):
         if now - self.shown.get(kind, -60.0) >= 60.0:
             self.shown[kind] = now
             self.display.message(f"kafka: {text}")
-
-
-def _check_kafka(admin: AdminClient, settings: Settings, timeout: float) -> None:
-    try:
-        admin.list_topics(timeout=timeout)
-    except KafkaException as exception:
-        error = exception.args[0]
-        if error.code() in _AUTH_CODES:
-            raise AuthenticationError(
-                f"Kafka at {settings.bootstrap_servers} refused our credentials: {error.str()}"
-            ) from None
-        raise ServiceUnavailableError(
-            f"cannot reach Kafka at {settings.bootstrap_servers} within {timeout:g} s "
-            f"({error.str()}); is the broker running? `ksqlmv local` starts one"
-        ) from None
-
-
-def create_topics(admin: AdminClient, scenario: Scenario, timeout: float) -> list[str]:
-    """Create the scenario's topics with its partition count; returns warnings about topics that
-    already exist with another count (joins need co-partitioned topics)."""
-    names = list(scenario.topics)
-    warnings: list[str] = []
-    pending = names
-    for replication in (-1, 1):  # the broker's default first; old brokers need a number
-        futures = admin.create_topics(
-            [NewTopic(name, scenario.partitions, replication) for name in pending],
-            request_timeout=timeout,
-        )
-        retry = []
-        for name, future in futures.items():
-            try:
-                future.result()
-            except KafkaException as exception:
-                error = exception.args[0]
-                if error.code() == KafkaError.TOPIC_ALREADY_EXISTS:
-                    continue
-                if error.code() in _RETRY_REPLICATION and replication == -1:
-                    retry.append(name)
-                    continue
-                if error.code() == KafkaError.TOPIC_AUTHORIZATION_FAILED:
-                    raise AuthenticationError(
-                        f"not allowed to create topic {name}: {error.str()}"
-                    ) from None
-                raise ExecutionError(f"cannot create topic {name}: {error.str()}") from None
-        pending = retry
-        if not pending:
-            break
-    metadata = admin.list_topics(timeout=timeout)
-    for name in names:
-        found = metadata.topics.get(name)
-        if found is not None and found.partitions and len(found.partitions) != scenario.partitions:
-            warnings.append(
-                f"topic {name} has {len(found.partitions)} partitions, the scenario "
-                f"declares {scenario.partitions}; joins need the same count on both sides"
-            )
-    return warnings
-
-
-def _registry(settings: Settings, timeout: float) -> SchemaRegistryClient:
-    config = {
-        **settings.schema_registry_config(),
-        "timeout": timeout,
-        "max.retries": 1,
-        "retries.wait.ms": 100,
-        "retries.max.wait.ms": 500,
-    }
-    registry = SchemaRegistryClient(config)
-    try:
-        _registry_call(registry, settings.schema_registry_url, "", lambda: registry.get_subjects())
-    except KsqlmvError:
-        registry.close()
-        raise
-    return registry
-
-
-def _registry_call(
-    registry: SchemaRegistryClient, url: str, what: str, call: Callable[[], Any]
-) -> Any:
-    """`call`, with the registry's refusals and silences turned into ksqlmv errors."""
-    try:
-        return call()
-    except SchemaRegistryError as error:
-        status = error.http_status_code
-        if status in (401, 403):
-            raise AuthenticationError(f"Schema Registry at {url} refused our credentials") from None
-        if status in (409, 422):
-            raise RegistryError(
-                error.error_code, f"Schema Registry refused {what}: {error.error_message}"
-            ) from None
-        if status >= 500 or status < 0:
-            raise ServiceUnavailableError(
-                f"Schema Registry at {url} failed: {error.error_message}"
-            ) from None
-        raise RegistryError(
-            error.error_code, f"Schema Registry: {what}: {error.error_message}"
-        ) from None
-    except KsqlmvError:
-        raise
-    except Exception as error:  # the client's transport errors (httpx, httpx2, sockets)
-        raise ServiceUnavailableError(
-            f"cannot reach Schema Registry at {url}: {type(error).__name__}: {error}"
-        ) from None
-
-
-def register_schemas(
-    registry: SchemaRegistryClient, scenario: Scenario, url: str
-) -> dict[tuple[str, int], int]:
-    """Register each topic's first schema; check that each later one would be accepted.
-
-    Returns the schema id of every version registered so far, by (topic, version index).
-    `url` names the registry in error messages.
-    """
-    ids: dict[tuple[str, int], int] = {}
-    for name, topic in scenario.topics.items():
-        ids[(name, 0)] = _register(registry, url, topic, 0)
-        for index, version in enumerate(topic.versions[1:], start=1):
-            schema = Schema(version.text, "AVRO")
-            what = f"{version.name} as the next version of {topic.subject}"
-            try:
-                compatible = registry.test_compatibility(topic.subject, schema)
-            except SchemaRegistryError:
-                continue  # a registry without the compatibility endpoint: registering tells
-            if not compatible:
-                # Registering an incompatible schema fails without storing anything, and the
-                # refusal carries the registry's reason, which the bare check does not.
-                ids[(name, index)] = _register(registry, url, topic, index)
-                raise RegistryError(40901, f"Schema Registry refused {what}")
-    return ids
-
-
-def _register(registry: SchemaRegistryClient, url: str, topic: TopicSpec, index: int) -> int:
-    version = topic.versions[index]
-    what = f"{version.name} as {topic.subject}"
-    registered = _registry_call(
-        registry,
-        url,
-        what,
-        lambda: registry.register_schema_full_response(topic.subject, Schema(version.text, "AVRO")),
-    )
-    schema_id: int = registered.schema_id
-    return schema_id
 
 
 def producer_config(settings: Settings, client_id: str, timeout: float) -> dict[str, Any]:
@@ -352,14 +194,14 @@ class _Session:
         elif error.code() == KafkaError._ALL_BROKERS_DOWN and self.down_since is None:
             self.down_since = time.monotonic()
             self.display.message(f"kafka: {error.str()}")
-        elif error.code() in _AUTH_CODES:
+        elif error.code() in AUTH_CODES:
             self.fatal = error.str()
 
     def _serializer(self, topic: str, index: int) -> Callable[[Any, Any], bytes | None]:
         spec = self.scenario.topics[topic]
         if (topic, index) not in self.ids:
             url = self.settings.schema_registry_url
-            self.ids[(topic, index)] = _register(self.registry, url, spec, index)
+            self.ids[(topic, index)] = register(self.registry, url, spec, index)
             self.display.message(
                 f"{topic}: switched to {spec.versions[index].name} "
                 f"(schema id {self.ids[(topic, index)]})"
