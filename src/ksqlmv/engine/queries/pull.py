@@ -542,7 +542,14 @@ def prepare_pull(
             "EMIT CHANGES to the end. To enable pull queries on streams, set the "
             "ksql.query.pull.stream.enabled config to 'true'."
         )
-    planned = plan_transient(engine, query, config, query_id)
+    try:
+        planned = plan_transient(engine, query, config, query_id)
+    except AnalysisError as error:
+        message = str(error)
+        if message.startswith("Error in WHERE expression") and query.where is not None:
+            # ksqlDB names the (rewritten) predicate its type check failed on.
+            raise AnalysisError(f"{message}\nStatement: {expression_text(query.where)}") from None
+        raise
     schema, _ = describe(planned, pull=True)
     if source.is_table and not is_queryable(source):
         raise AnalysisError(
