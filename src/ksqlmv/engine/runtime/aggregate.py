@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ksqlmv.engine.codegen.compiler import CodeBuilder
 from ksqlmv.engine.planning.nodes import AggregateNode
 from ksqlmv.engine.runtime.base import Emit, QueryContext, Row
 from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore, freeze
@@ -53,6 +54,75 @@ class AggregateOperator:
         self.stream_time = -1
         self._pending: tuple[Any, Row, int] | None = None
         self.freeze = any(c.type.base.value in ("ARRAY", "MAP", "STRUCT") for c in node.schema.key)
+        self._add: Callable[[list[Any], Row], list[Any]] = lambda accs, row: self._slow_fold(
+            accs, row, False
+        )
+        self._results: Callable[[list[Any]], tuple[Any, ...]] = self._slow_results
+
+    def compile(self, code: CodeBuilder, all_arguments: Callable[[Row], tuple[Any, ...]]) -> None:
+        """Generate the per-record fold and result functions for these aggregates.
+
+        `all_arguments(row)` returns every aggregate's arguments, one after another. The
+        generated code calls each aggregate's own `add`/`result` directly, with the same
+        error handling as the general path (a failing aggregate keeps its accumulator and
+        reports; a failing result is NULL).
+        """
+        adds, results = [], []
+        position = 0
+        for index, function in enumerate(self.functions):
+            inner = getattr(function, "inner", None)
+            width = getattr(function, "columns", None)
+            report = code.ref(
+                lambda error, f=function: self.ctx.report(f"Error in aggregate {f!r}", error),
+                f"report{index}_",
+            )
+            failed = code.ref(
+                lambda error, f=function: self.ctx.report(
+                    f"Error computing aggregate {f!r}", error
+                ),
+                f"failed{index}_",
+            )
+            if inner is None or width is None:
+                return  # not a registry aggregate: keep the general path
+            if width == 1:
+                value = f"v[{position}]"
+            else:
+                value = "(" + "".join(f"v[{position + i}], " for i in range(width)) + ")"
+            position += width
+            add = code.ref(inner.add, f"add{index}_")
+            result = code.ref(inner.result, f"result{index}_")
+            adds.append(
+                f"    try:\n        a{index} = {add}(accs[{index}], {value})\n"
+                f"    except Exception as error:\n        {report}(error)\n"
+                f"        a{index} = accs[{index}]\n"
+            )
+            results.append(
+                f"    try:\n        r{index} = {result}(accs[{index}])\n"
+                f"    except Exception as error:\n        {failed}(error)\n"
+                f"        r{index} = None\n"
+            )
+        count = len(self.functions)
+        arguments = code.ref(all_arguments, "arguments_")
+        slow = code.ref(self._slow_fold, "slow_fold_")
+        name = f"_fold_{id(self)}"
+        source = (
+            f"def {name}(accs, row):\n    try:\n        v = {arguments}(row)\n"
+            f"    except Exception:\n        return {slow}(accs, row, False)\n"
+            + "".join(adds)
+            + "    return ["
+            + ", ".join(f"a{i}" for i in range(count))
+            + "]\n"
+        )
+        self._add = code.function(source, name)
+        name = f"_results_{id(self)}"
+        source = (
+            f"def {name}(accs):\n"
+            + "".join(results)
+            + "    return ("
+            + "".join(f"r{i}, " for i in range(count))
+            + ")\n"
+        )
+        self._results = code.function(source, name)
 
     # -- accumulators ----------------------------------------------------------------------
 
@@ -60,6 +130,9 @@ class AggregateOperator:
         return [f.initial() for f in self.functions]
 
     def _fold(self, accs: list[Any], row: Row, undo: bool) -> list[Any]:
+        return self._slow_fold(accs, row, undo) if undo else self._add(accs, row)
+
+    def _slow_fold(self, accs: list[Any], row: Row, undo: bool) -> list[Any]:
         out = []
         for function, argument, acc in zip(self.functions, self.arguments, accs, strict=True):
             try:
@@ -70,9 +143,7 @@ class AggregateOperator:
                 out.append(acc)
         return out
 
-    def _result_row(
-        self, key: Row, accs: list[Any], ts: int, window: tuple[int, int] | None
-    ) -> Row:
+    def _slow_results(self, accs: list[Any]) -> tuple[Any, ...]:
         results = []
         for function, acc in zip(self.functions, accs, strict=True):
             try:
@@ -80,7 +151,12 @@ class AggregateOperator:
             except Exception as error:
                 self.ctx.report(f"Error computing aggregate {function!r}", error)
                 results.append(None)
-        row = key + tuple(results) + (ts,)
+        return tuple(results)
+
+    def _result_row(
+        self, key: Row, accs: list[Any], ts: int, window: tuple[int, int] | None
+    ) -> Row:
+        row = key + self._results(accs) + (ts,)
         if self.window is not None:
             assert window is not None
             row = row + window

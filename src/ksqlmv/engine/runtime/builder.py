@@ -128,6 +128,8 @@ class QueryBuilder:
         windowed = node.window is not None
         store = self.store(node.store, windowed)
         operator = AggregateOperator(self.ctx, node, functions, arguments, downstream, store)
+        every = tuple(arg for call in node.aggregates for arg in call.args)
+        operator.compile(self.code, self.row_function(input_schema, every) if every else _no_args)
         # Aggregating a table undoes each key's previous row: its source must remember rows.
         saved, self._materialize = self._materialize, node.input.schema.is_table
         self._build(node.input, operator)
@@ -143,6 +145,10 @@ class QueryBuilder:
         body = ", ".join(parts) + ("," if len(parts) == 1 else "")
         name = f"_args_{id(expressions)}"
         return self.code.function(f"def {name}(row):\n    return ({body})\n", name)
+
+
+def _no_args(row: Row) -> tuple[Any, ...]:
+    return ()
 
 
 MATERIALIZED = "Materialized"

@@ -22,6 +22,12 @@ Changelog = Callable[[Any, Any, int], None]
 
 def freeze(value: Any) -> Any:
     """A hashable version of a key value (lists and dicts become tuples)."""
+    if type(value) is tuple:
+        for item in value:
+            if isinstance(item, list | dict | tuple):
+                break
+        else:
+            return value  # the common case: a tuple of scalars is hashable as it is
     if isinstance(value, list):
         return tuple(freeze(v) for v in value)
     if isinstance(value, dict):
@@ -109,8 +115,17 @@ class WindowStore(KeyValueStore):
 
     def put(self, key: Any, value: Any, ts: int = 0) -> None:
         """Set `(key, start, end)` to `value` (None deletes)."""
-        self._track(key, value is not None)
-        super().put(key, value, ts)
+        data = self.data
+        if value is not None and key in data:
+            data[key] = value  # an update of a known window: the indexes already have it
+        else:
+            self._track(key, value is not None)
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        if self.changelog is not None:
+            self.changelog(key, value, ts)
 
     def restore(self, key: Any, value: Any) -> None:
         """Apply one changelog record without writing it back."""
