@@ -378,3 +378,14 @@ def test_an_endless_chain_is_stopped(tmp_path: Path) -> None:
         for _ in Simulation(scenario, seed=1):
             pass
     assert raised.value.path == "events.cancel.then"
+
+
+def test_a_scenario_where_nothing_can_happen_is_stopped(tmp_path: Path) -> None:
+    # Orders need customers, and customers almost never come.
+    document = changed(
+        ("events.customer.entity", {"initial": 0}),
+        ("events.customer.weight", 1e-12),
+    )
+    write(tmp_path, document)
+    with pytest.raises(ScenarioError, match="no event happens"):
+        load_scenario("mini", tmp_path)

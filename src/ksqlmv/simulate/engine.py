@@ -43,6 +43,8 @@ _FOLLOW_TAU = 10_000.0
 _ROOT_FLOOR = 0.05
 #: How long to wait before looking at the rate again when it is zero.
 _IDLE_MS = 100
+#: Root events in a row that could not happen before a run gives up.
+_MAX_SKIPPED = 100_000
 
 
 class Event(NamedTuple):
@@ -204,6 +206,7 @@ def _run(
     follow_rate, follow_at = 0.0, start  # moving average of follow-ups per ms
     # `next_root` is the time of the next root, or with `idle`, of the next look at the rate.
     clock, next_root, idle = start, float(start) if roots else math.inf, True
+    skipped = 0  # root events in a row that could not happen
     while True:
         if heap and (heap[0] >> 24) + start <= next_root:
             entry = heapq.heappop(heap)
@@ -227,6 +230,13 @@ def _run(
         if not was_idle:
             pick = roots[min(bisect_right(cumulative, rng.random() * total), last)]
             event = emit(pick, clock, None, None)
+            skipped = 0 if event is not None else skipped + 1
+            if skipped > _MAX_SKIPPED:
+                raise SpecError(
+                    f"no event happens: the last {_MAX_SKIPPED} were all skipped (a reference "
+                    "to an entity topic that stays empty, or a `next` chain that has run out)",
+                    "events",
+                )
         # The gap to the next root follows the root rate now; it moves slowly (a profile, a
         # ten-second average), so drawing each gap at the current rate is exact enough.
         wanted = target * shape(profile, clock, start) if shape is not None else target
