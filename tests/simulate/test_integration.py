@@ -27,7 +27,7 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 from ksqlmv.config import Settings
-from ksqlmv.errors import RegistryError, ServiceUnavailableError
+from ksqlmv.errors import AuthenticationError, RegistryError, ServiceUnavailableError
 from ksqlmv.local.stack import EmbeddedStack
 from ksqlmv.simulate import RunOptions, Stop, Summary, load_scenario, run
 
@@ -333,3 +333,21 @@ def test_the_same_run_on_another_kafka_broker(tmp_path: Path) -> None:
     finally:
         broker.terminate()
         broker.wait(10)
+
+
+def test_registry_credentials_come_from_the_settings(tmp_path: Path) -> None:
+    scenario = load_scenario("trading", ROOT / "producers")
+    options = RunOptions(seed=1, start_ms=START, count=50, pacing=False)
+    with EmbeddedStack(("broker", "registry"), tmp_path, registry_auth="sim:s3cret") as secured:
+        anonymous = settings_of(secured)
+        with pytest.raises(AuthenticationError, match="refused our credentials") as raised:
+            run(scenario, anonymous, options)
+        assert "s3cret" not in str(raised.value)
+        environment = {
+            "KSQLMV_BOOTSTRAP_SERVERS": secured.bootstrap_servers,
+            "KSQLMV_SCHEMA_REGISTRY_URL": secured.schema_registry_url,
+            "KSQLMV_SCHEMA_REGISTRY_USER": "sim",
+            "KSQLMV_SCHEMA_REGISTRY_PASSWORD": "s3cret",
+        }
+        summary = run(scenario, Settings.from_env(environment), options)
+    assert summary.acknowledged == 50
