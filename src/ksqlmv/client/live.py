@@ -124,6 +124,8 @@ class LiveTableReader:
 
     `source` is the table's name exactly as the server lists it; `filters` restrict the view to
     rows whose columns equal the given values. Both are quoted here, never pasted into KSQL.
+    With `snapshot=False` it follows a stream instead: no pull query, and every row is an event of
+    its own (no primary key), the newest `max_rows` kept.
     """
 
     def __init__(
@@ -134,6 +136,7 @@ class LiveTableReader:
         filters: Mapping[str, Any] | None = None,
         max_rows: int = 10_000,
         on_change: Callable[[LiveTable], None] | None = None,
+        snapshot: bool = True,
     ) -> None:
         self.client = client
         self.source = source
@@ -146,6 +149,8 @@ class LiveTableReader:
         self._pull_sql = select + ";"
         self._push_sql = select + " EMIT CHANGES;"
         self._on_change = on_change
+        self._snapshot = snapshot
+        self._keys: tuple[str, ...] | None = None
         self._stop = threading.Event()
         self._query: Any = None
         self._thread = threading.Thread(target=self._run, name=f"live-{source}", daemon=True)
@@ -189,18 +194,32 @@ class LiveTableReader:
             self._query = query
             if self._stop.is_set():
                 return
-            snapshot = self.client.pull(self._pull_sql)
-            self.table.reset(
-                snapshot.rows,
-                columns=query.header.column_names,
-                key_columns=query.header.key_columns,
-            )
+            if self._snapshot:
+                rows = self.client.pull(self._pull_sql).rows
+                keys = query.header.key_columns or self._primary_key()
+            else:
+                rows, keys = [], ()
+            self.table.reset(rows, columns=query.header.column_names, key_columns=keys)
             self.status, self.error = "live", None
             self._changed()
             for row in query:
                 self.table.apply(row)
                 self._changed()
         self._query = None
+
+    def _primary_key(self) -> tuple[str, ...]:
+        """The source's key columns (with the window bounds of a windowed table), from DESCRIBE.
+
+        ksqlDB's push-query headers do not mark key columns, so the merge cannot learn them there.
+        """
+        if self._keys is None:
+            description = self.client.describe(quote_identifier(self.source))
+            fields = description.get("fields") or []
+            keys = [field["name"] for field in fields if field.get("type") == "KEY"]
+            if description.get("windowType"):
+                keys += ["WINDOWSTART", "WINDOWEND"]
+            self._keys = tuple(keys)
+        return self._keys
 
     def _changed(self) -> None:
         if self._on_change is not None:
