@@ -152,7 +152,12 @@ class ServerContext:
     def _stop_push(self, query_id: str) -> bool:
         subscription = self.push.subscriptions.get(query_id)
         if subscription is None:
-            return False
+            # Query ids compare without case, as TERMINATE's parser may change it.
+            wanted = query_id.upper()
+            found = [s for k, s in self.push.subscriptions.items() if k.upper() == wanted]
+            if not found:
+                return False
+            subscription = found[0]
         # Called from the statement thread: the pipeline belongs to the event loop.
         self.loop.call_soon_threadsafe(subscription.subscriber.end, None)
         return True
