@@ -61,7 +61,8 @@ def tables(ksql_stack: Any) -> dict[str, str]:
             "/ksql",
             json={
                 "ksql": (
-                    f"CREATE STREAM {names['orders']} (ID STRING KEY, AMOUNT INT, PRICE DECIMAL(6,2))"
+                    f"CREATE STREAM {names['orders']} "
+                    "(ID STRING KEY, AMOUNT INT, PRICE DECIMAL(6,2))"
                     f" WITH (kafka_topic='{topic}', partitions=2, value_format='JSON');"
                     f"CREATE TABLE {names['totals']} AS SELECT ID, COUNT(*) AS N, "
                     f"SUM(AMOUNT) AS TOTAL FROM {names['orders']} GROUP BY ID;"
