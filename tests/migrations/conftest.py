@@ -73,11 +73,11 @@ def register_schemas(registry_url: str, folder: Path) -> list[str]:
     """Register every `<subject>.avsc` of a folder with the Schema Registry client."""
     from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
-    registry = SchemaRegistryClient({"url": registry_url})
     subjects = []
-    for path in sorted(folder.glob("*.avsc")):
-        registry.register_schema(path.stem, Schema(path.read_text(), "AVRO"))
-        subjects.append(path.stem)
+    with SchemaRegistryClient({"url": registry_url}) as registry:
+        for path in sorted(folder.glob("*.avsc")):
+            registry.register_schema(path.stem, Schema(path.read_text(), "AVRO"))
+            subjects.append(path.stem)
     return subjects
 
 

@@ -107,7 +107,7 @@ def test_splitting_keeps_semicolons_in_strings_and_comments() -> None:
     )
     first, second = prepare_text(text, {})
     assert (first.line, first.column, second.line) == (2, 1, 4)
-    assert second.row == {"`ID`": 1, "`NOTE`": "x;y"}
+    assert second.row == {"ID": 1, "NOTE": "x;y"}
 
 
 def test_set_and_unset_scope_later_statements_of_the_file() -> None:
@@ -127,25 +127,25 @@ def test_set_and_unset_scope_later_statements_of_the_file() -> None:
 
 
 INSERTS: list[tuple[str, str | None, dict[str, Any] | None]] = [
-    ("INSERT INTO s (id, name) VALUES (1, 'it''s');", "`S`", {"`ID`": 1, "`NAME`": "it's"}),
+    ("INSERT INTO s (id, name) VALUES (1, 'it''s');", "S", {"ID": 1, "NAME": "it's"}),
     ("INSERT INTO `Mixed` (`Id`) VALUES (5000000000);", "`Mixed`", {"`Id`": 5000000000}),
     (
         "INSERT INTO s (a, b, c, d) VALUES (-1, 1.50, 2.5E1, TRUE);",
-        "`S`",
-        {"`A`": -1, "`B`": Decimal("1.50"), "`C`": 25.0, "`D`": True},
+        "S",
+        {"A": -1, "B": Decimal("1.50"), "C": 25.0, "D": True},
     ),
-    ("INSERT INTO s (a) VALUES (NULL);", "`S`", {"`A`": None}),
+    ("INSERT INTO s (a) VALUES (NULL);", "S", {"A": None}),
     (
         "INSERT INTO s (a, m, st) VALUES (ARRAY[1, 2], MAP('k' := 'v'), STRUCT(x := 1));",
-        "`S`",
-        {"`A`": [1, 2], "`M`": {"k": "v"}, "`ST`": {"X": 1}},
+        "S",
+        {"A": [1, 2], "M": {"k": "v"}, "ST": {"X": 1}},
     ),
     # run on /ksql: no column list, system columns, values that need evaluating
-    ("INSERT INTO s VALUES (1, 'a');", "`S`", None),
-    ("INSERT INTO s (ROWTIME, id) VALUES (1000, 1);", "`S`", None),
-    ("INSERT INTO s (id, ts) VALUES (1, UNIX_TIMESTAMP());", "`S`", None),
-    ("INSERT INTO s (id) VALUES (1 + 1);", "`S`", None),
-    ("INSERT INTO s (m) VALUES (MAP(1 := 'v'));", "`S`", None),
+    ("INSERT INTO s VALUES (1, 'a');", "S", None),
+    ("INSERT INTO s (ROWTIME, id) VALUES (1000, 1);", "S", None),
+    ("INSERT INTO s (id, ts) VALUES (1, UNIX_TIMESTAMP());", "S", None),
+    ("INSERT INTO s (id) VALUES (1 + 1);", "S", None),
+    ("INSERT INTO s (m) VALUES (MAP(1 := 'v'));", "S", None),
 ]
 
 
@@ -169,7 +169,7 @@ def test_defines_and_file_variables_are_substituted() -> None:
     sent = [s.text for s in statements if s.sent]
     assert sent[0].startswith("CREATE STREAM first ") and "kafka_topic='events'" in sent[0]
     assert sent[1] == "CREATE STREAM second AS SELECT * FROM second;"
-    assert statements[-1].row == {"`ID`": 7}
+    assert statements[-1].row == {"ID": 7}
 
 
 def test_an_undefined_variable_is_an_error_with_its_position() -> None:
@@ -219,9 +219,9 @@ def test_variable_substitution(text: str, defines: dict[str, str], sent: str) ->
 
 def test_defines_do_not_leak_between_files() -> None:
     first = prepare_text("DEFINE x = 'a';\nINSERT INTO t (c) VALUES ('${x}');", {})
-    assert first[-1].row == {"`C`": "a"}
+    assert first[-1].row == {"C": "a"}
     second = prepare_text("INSERT INTO t (c) VALUES ('${x}');", {})
-    assert second[-1].row == {"`C`": "${x}"}
+    assert second[-1].row == {"C": "${x}"}
 
 
 def test_an_unusable_variable_value_is_located() -> None:

@@ -150,6 +150,6 @@ def _register_schemas(registry_url: str, folder: Path) -> None:
 
     if not folder.is_dir():
         raise ConfigError(f"schemas folder {folder} does not exist")
-    registry = SchemaRegistryClient({"url": registry_url})
-    for path in sorted(folder.glob("*.avsc")):
-        registry.register_schema(path.stem, Schema(path.read_text(encoding="utf-8"), "AVRO"))
+    with SchemaRegistryClient({"url": registry_url}) as registry:
+        for path in sorted(folder.glob("*.avsc")):
+            registry.register_schema(path.stem, Schema(path.read_text(encoding="utf-8"), "AVRO"))

@@ -17,6 +17,7 @@ statement - 1.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,6 +32,7 @@ from ksqlmv.sql import ast, parse_with_variables, split_statements
 __all__ = ["Action", "PreparedStatement", "prepare_file", "prepare_text"]
 
 REFUSED_FIRST_WORDS = ("SELECT", "DESCRIBE", "EXPLAIN", "PRINT", "SHOW", "LIST")
+_PLAIN_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 _SYSTEM_COLUMNS = frozenset({"ROWTIME", "ROWPARTITION", "ROWOFFSET", "WINDOWSTART", "WINDOWEND"})
 _TEST_ONLY = (ast.AssertValues, ast.AssertTombstone, ast.AssertStream, ast.AssertTable)
 
@@ -63,9 +65,9 @@ class PreparedStatement:
     properties: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The SET properties in force for this statement."""
     target: str | None = None
-    """For INSERT: the quoted target name."""
+    """For INSERT: the target, as `/inserts-stream` takes it."""
     row: Mapping[str, Any] | None = None
-    """For INSERT: quoted column name to JSON value."""
+    """For INSERT: column name (as `/inserts-stream` takes it) to JSON value."""
 
     @property
     def summary(self) -> str:
@@ -166,7 +168,7 @@ def _insert_row(statement: ast.InsertValues) -> tuple[str, dict[str, Any] | None
     Without a column list the server knows the column order; system columns such as ROWTIME are
     ignored by `/inserts-stream`; non-literal values need evaluating: these run as statements.
     """
-    target = quote_identifier(statement.target)
+    target = _api_name(statement.target)
     columns = statement.columns
     if not columns or len(columns) != len(statement.values):
         return target, None
@@ -174,12 +176,18 @@ def _insert_row(statement: ast.InsertValues) -> tuple[str, dict[str, Any] | None
         return target, None
     try:
         row = {
-            quote_identifier(column): _json_value(value)
+            _api_name(column): _json_value(value)
             for column, value in zip(columns, statement.values, strict=True)
         }
     except _NotLiteral:
         return target, None
     return target, row
+
+
+def _api_name(name: str) -> str:
+    """A name as `/inserts-stream` reads it: upper-case names as they are (the server upper-cases
+    unquoted names), any other back-quoted so its case survives."""
+    return name if _PLAIN_NAME.fullmatch(name) else quote_identifier(name)
 
 
 def _json_value(node: ast.Expression) -> Any:
