@@ -136,9 +136,13 @@ def _run(
         return key, value
 
     def emit(
-        plan: EventPlan, arrival: int, parent_key: str | None, parent: Any, depth: int = 0,
+        plan: EventPlan,
+        arrival: int,
+        parent_key: str | None,
+        parent: Any,
+        depth: int = 0,
         create: bool = False,
-    ) -> Event | None:  # fmt: skip
+    ) -> Event | None:
         """Generate one occurrence of `plan` and schedule what follows it; `create` makes an
         entity event create a new entity rather than maybe update or delete one."""
         rule = plan.rule
@@ -182,8 +186,8 @@ def _run(
             schedule(due, None, event, None, depth)
         if value is not None and rule.then:
             if depth >= _MAX_DEPTH:
-                raise SpecError("follow-ups never end: this chain of `then` has no way out",
-                                f"events.{rule.name}.then")  # fmt: skip
+                message = "follow-ups never end: this chain of `then` has no way out"
+                raise SpecError(message, f"events.{rule.name}.then")
             for item in rule.then:
                 follow = _choose(item, value, rng)
                 if follow is not None:

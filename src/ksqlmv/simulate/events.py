@@ -147,18 +147,15 @@ def parse_events(
             problems.append(error.under(f"events.{name}"))
     for name, rule in rules.items():
         if not rule.weight and not rule.parents and not (rule.entity and rule.entity.initial):
-            problems.append(
-                SpecError("never happens: give it a weight or follow it from another event",
-                          f"events.{name}")
-            )  # fmt: skip
+            message = "never happens: give it a weight or follow it from another event"
+            problems.append(SpecError(message, f"events.{name}"))
     entity_topics: dict[str, str] = {}
     for name, rule in rules.items():
         if rule.entity is not None:
             if rule.topic in entity_topics:
-                problems.append(SpecError(
-                    f"topic {rule.topic!r} already has entity event {entity_topics[rule.topic]!r}",
-                    f"events.{name}.entity",
-                ))  # fmt: skip
+                other = entity_topics[rule.topic]
+                message = f"topic {rule.topic!r} already has entity event {other!r}"
+                problems.append(SpecError(message, f"events.{name}.entity"))
             entity_topics[rule.topic] = name
     return rules, problems
 
