@@ -94,9 +94,8 @@ def test_auth_accepts_the_credentials(authenticated: str) -> None:
     auth = ("fred", "letmein")
     response = httpx.post(f"{authenticated}/ksql", json={"ksql": "SHOW STREAMS;"}, auth=auth)
     assert response.status_code == 200
-    with KsqlClient(authenticated, auth=None) as client:
-        with pytest.raises(AuthenticationError):
-            client.execute("SHOW STREAMS;")
+    with KsqlClient(authenticated, auth=None) as client, pytest.raises(AuthenticationError):
+        client.execute("SHOW STREAMS;")
     # ksqlDB leaves health checks open
     assert httpx.get(f"{authenticated}/healthcheck").status_code == 200
     with httpx.Client(http1=False, http2=True, base_url=authenticated) as h2:

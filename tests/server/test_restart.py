@@ -62,7 +62,8 @@ def _produce(bootstrap: str, records: list[tuple[str, int]]) -> None:
 
 
 def _catalog(url: str) -> tuple[Any, ...]:
-    streams, tables, queries, types = _ksql(url, "SHOW STREAMS; SHOW TABLES; SHOW QUERIES; SHOW TYPES;")
+    listing = "SHOW STREAMS; SHOW TABLES; SHOW QUERIES; SHOW TYPES;"
+    streams, tables, queries, types = _ksql(url, listing)
     return (
         sorted(s["name"] for s in streams["streams"]),
         sorted(t["name"] for t in tables["tables"]),
