@@ -389,3 +389,19 @@ def test_a_scenario_where_nothing_can_happen_is_stopped(tmp_path: Path) -> None:
     write(tmp_path, document)
     with pytest.raises(ScenarioError, match="no event happens"):
         load_scenario("mini", tmp_path)
+
+
+def test_every_field_problem_is_reported_at_once(tmp_path: Path) -> None:
+    document = changed(
+        ("events.order.fields.quantity", {"range": {"min": 3, "max": 1}}),
+        ("events.customer.fields.tier", {"options": ["DIAMOND"]}),
+        ("events.cancel.fields.status", "LOST"),
+    )
+    write(tmp_path, document)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario("mini", tmp_path)
+    assert [p for p, _, _ in raised.value.problems] == [
+        "events.customer.fields.tier.options[0]",
+        "events.order.fields.quantity.range",
+        "events.cancel.fields.status",
+    ]

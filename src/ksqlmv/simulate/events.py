@@ -318,8 +318,10 @@ def compile_events(
     topics: Mapping[str, TopicSpec],
     functions: Mapping[str, Callable[..., Any]],
     base: Path,
+    problems: list[SpecError] | None = None,
 ) -> Runtime:
-    """Fresh generators and entity pools for one run; raises `SpecError` (with its event's path)."""
+    """Fresh generators and entity pools for one run. Raises the first `SpecError` (with its
+    event's path), or, given a `problems` list, adds every one to it and goes on."""
     pools = {rule.topic: EntityPool(rule.topic) for rule in rules.values() if rule.entity}
     entity_fields = {topic: topics[topic].all_fields for topic in pools}
     plans: dict[str, EventPlan] = {}
@@ -327,7 +329,9 @@ def compile_events(
         try:
             plans[name] = _compile_event(rule, rules, topics, pools, entity_fields, functions, base)
         except SpecError as error:
-            raise error.under(f"events.{name}") from None
+            if problems is None:
+                raise error.under(f"events.{name}") from None
+            problems.append(error.under(f"events.{name}"))
     return Runtime(plans, pools)
 
 

@@ -140,6 +140,8 @@ def load_scenario(name: str, directory: Path = Path("producers")) -> Scenario:
         functions,
         lines,
     )
+    if not problems:  # compiling needs sound topics and events; it finds the field problems
+        compile_events(rules, topics, functions, path.parent, problems)
     if problems:
         raise scenario.error(problems)
     check_sample(scenario)
