@@ -26,7 +26,24 @@ api_*         request handlers by family;  broker  the Broker facade;  __main__ 
 
 from __future__ import annotations
 
-from ksqlmv.broker.broker import Broker as Broker
-from ksqlmv.broker.config import BrokerConfig as BrokerConfig
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ksqlmv.broker.broker import Broker as Broker
+    from ksqlmv.broker.config import BrokerConfig as BrokerConfig
 
 __all__ = ["Broker", "BrokerConfig"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so `python -m ksqlmv.broker` can set up the process (see
+    # __main__) before kio loads.
+    if name == "Broker":
+        from ksqlmv.broker.broker import Broker
+
+        return Broker
+    if name == "BrokerConfig":
+        from ksqlmv.broker.config import BrokerConfig
+
+        return BrokerConfig
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import errno
-import logging
-import signal
 import sys
-from pathlib import Path
 
-from ksqlmv.broker.broker import Broker
-from ksqlmv.broker.config import BrokerConfig
-from ksqlmv.local.contract import PORT_IN_USE_EXIT, announce
+# kio imports hypothesis when it is installed (for its test strategies), which pulls in trio:
+# most of a second of start-up and some 20 MB this process never uses.
+sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import errno  # noqa: E402
+import logging  # noqa: E402
+import signal  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from ksqlmv.broker.broker import Broker  # noqa: E402
+from ksqlmv.broker.config import BrokerConfig  # noqa: E402
+from ksqlmv.local.contract import PORT_IN_USE_EXIT, announce  # noqa: E402
 
 __all__ = ["main"]
 
