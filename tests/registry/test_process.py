@@ -63,7 +63,9 @@ def test_serves_on_a_free_port_and_stops_on_sigterm(broker: Any, processes: list
 @pytest.mark.parametrize("how", ["flag", "environment"])
 def test_basic_auth_from_flag_or_environment(broker: Any, processes: list[Any], how: str) -> None:
     secret = "pa55:word"
+    topic = f"_schemas_auth_{how}_{os.getpid()}_{time.monotonic_ns()}"
     args = ["--port", "0", "--bootstrap-servers", broker.bootstrap_servers, "--verbose"]
+    args += ["--topic", topic]
     if how == "flag":
         process = start(*args, "--auth", f"reg:{secret}")
     else:
