@@ -10,12 +10,15 @@ The tests that use them skip, saying why, in a build without the embedded ksqlDB
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import json
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -189,14 +192,16 @@ class Project:
 
 @pytest.fixture
 def make_project(ksql_stack: Any, tmp_path: Path) -> Callable[..., Project]:
-    """`make_project(name, config_text=None)`: a project folder on the shared stack."""
+    """`make_project(name, config_text=None, stack=None)`: a project folder on the shared stack
+    (or on `stack`)."""
 
-    def make(name: str = "project", config_text: str | None = None) -> Project:
+    def make(name: str = "project", config_text: str | None = None, stack: Any = None) -> Project:
+        on = stack or ksql_stack
         return Project(
             tmp_path / name,
-            ksql_stack.ksqldb_url,
+            on.ksqldb_url,
             f"T{uuid.uuid4().hex[:10].upper()}",
-            ksql_stack.bootstrap_servers,
+            on.bootstrap_servers,
             config_text,
         )
 
@@ -210,3 +215,73 @@ def project(make_project: Callable[..., Project]) -> Iterator[Project]:
     made.invoke("initialize-metadata")
     yield made
     shutil.rmtree(made.root, ignore_errors=True)
+
+
+class Relay:
+    """A TCP relay to the ksqlDB server that holds back a request containing `marker`.
+
+    Clients that go through it work as usual until they send the marker (a statement's text):
+    from then on that connection's bytes wait in the relay until `release()`. This parks an
+    apply in the middle of a file, deterministically, with the real server on the other side.
+    """
+
+    def __init__(self, target: str, marker: bytes) -> None:
+        host, port = target.removeprefix("http://").rsplit(":", 1)
+        self.target = (host, int(port))
+        self.marker = marker
+        self.held = threading.Event()
+        self.released = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self._sockets: list[socket.socket] = [self.listener]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self._sockets += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket, watch: bool) -> None:
+        tail = b""
+        try:
+            while data := source.recv(65536):
+                if watch and not self.released.is_set() and self.marker in tail + data:
+                    self.held.set()
+                    self.released.wait()
+                tail = data[-len(self.marker) :]
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)
+
+    def release(self) -> None:
+        self.released.set()
+
+    def close(self) -> None:
+        """Close every connection; a request still held back is dropped, never delivered."""
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
+        self.released.set()
+
+
+@pytest.fixture
+def relay_factory(ksql_stack: Any) -> Iterator[Callable[[bytes], Relay]]:
+    """`relay_factory(marker)`: a `Relay` to the shared stack's ksqlDB server."""
+    relays: list[Relay] = []
+
+    def make(marker: bytes) -> Relay:
+        relays.append(Relay(ksql_stack.ksqldb_url, marker))
+        return relays[-1]
+
+    yield make
+    for relay in relays:
+        relay.close()

@@ -4,12 +4,13 @@ matters."""
 
 from __future__ import annotations
 
+import shutil
 import signal
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-
-from ksqlmv.migrations.records import MigrationRecord
 
 pytestmark = pytest.mark.integration
 
@@ -17,61 +18,70 @@ STREAM = (
     "CREATE STREAM {p}_{name} (id STRING KEY, n INT) "
     "WITH (kafka_topic='{p}_{name}', partitions=1, value_format='json');\n"
 )
-GATE = "ASSERT TOPIC '{p}_gate' TIMEOUT 60 SECONDS;\n"
 
 
 def stream(name: str) -> str:
     return STREAM.replace("{name}", name)
 
 
-def running(project: Any, version: int) -> bool:
-    row = project.rows().get(str(version))
-    return row is not None and MigrationRecord.from_row(row).state.value == "RUNNING"
+def parked_file(project: Any) -> tuple[str, bytes]:
+    """A file whose second statement a relay holds back (the marker is that statement's name)."""
+    return stream("A") + stream("PARKED") + stream("B"), f"{project.prefix}_PARKED".encode()
 
 
-def test_two_concurrent_applies_cannot_both_run(project: Any, ksql_stack: Any) -> None:
-    project.write(1, "gated", stream("A") + GATE + stream("B"))
-    first = project.spawn("apply", "--all")
-    patient = first
+def test_two_concurrent_applies_cannot_both_run(project: Any, relay_factory: Any) -> None:
+    text, marker = parked_file(project)
+    project.write(1, "parked", text)
+    relay = relay_factory(marker)
+    first = project.spawn("apply", "--all", "--server", relay.url)
+    second = first
     try:
-        project.wait_for(lambda: running(project, 1))
+        assert relay.held.wait(60), "the first apply never reached its second statement"
+        assert project.states() == {1: "RUNNING"}
         impatient = project.spawn("apply", "--all", "--lock-timeout", "1")
         _, err = impatient.communicate(timeout=60)
         assert impatient.returncode == 7, err
         assert "another process holds the migrations lock" in err
         assert "apply by " in err and f"pid {first.pid}" in err
-        patient = project.spawn("apply", "--all", "--lock-timeout", "120")
-        _create_gate(project, ksql_stack)
+        second = project.spawn("apply", "--all", "--lock-timeout", "120")
+        time.sleep(2)
+        assert second.poll() is None, "the second apply should be waiting for the lock"
+        assert project.states() == {1: "RUNNING"}
+        relay.release()
         out, err = first.communicate(timeout=120)
         assert first.returncode == 0, err
         assert "Applied 1 migration(s)" in out
-        out, err = patient.communicate(timeout=120)
-        assert patient.returncode == 0, err
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 0, err
         assert "No eligible migrations found." in out
     finally:
-        for process in (first, patient):
+        for process in (first, second):
             if process.poll() is None:
                 process.kill()
+                process.communicate(timeout=30)
     assert project.states() == {1: "MIGRATED"}
+    assert {f"{project.prefix}_{n}" for n in ("A", "PARKED", "B")} <= project.sources()
 
 
-def _create_gate(project: Any, ksql_stack: Any) -> None:
-    from confluent_kafka.admin import AdminClient
-    from confluent_kafka.cimpl import NewTopic
-
-    admin = AdminClient({"bootstrap.servers": ksql_stack.bootstrap_servers})
-    for future in admin.create_topics([NewTopic(f"{project.prefix}_gate", 1, 1)]).values():
-        future.result(timeout=30)
-
-
-def test_an_apply_killed_mid_file_is_repaired(project: Any) -> None:
-    path = project.write(1, "interrupted", stream("A") + GATE + stream("B"))
-    victim = project.spawn("apply", "--all")
+def kill_parked_apply(project: Any, relay_factory: Any) -> None:
+    """Start an apply through a relay that holds its second statement, then kill -9 it."""
+    _, marker = parked_file(project)
+    relay = relay_factory(marker)
+    victim = project.spawn("apply", "--all", "--server", relay.url)
     try:
-        project.wait_for(lambda: running(project, 1) and f"{project.prefix}_A" in project.sources())
+        assert relay.held.wait(60), "the apply never reached its second statement"
     finally:
         victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=30)
+        victim.communicate(timeout=30)  # reaps it and closes its pipes
+        relay.close()  # the held statement is dropped, never delivered
+
+
+def test_an_apply_killed_mid_file_is_repaired(project: Any, relay_factory: Any) -> None:
+    text, _ = parked_file(project)
+    path = project.write(1, "interrupted", text)
+    kill_parked_apply(project, relay_factory)
+    assert project.states() == {1: "RUNNING"}
+    assert project.sources() == {f"{project.prefix}_A"}
 
     blocked = project.invoke("apply", "--all", "--lock-timeout", "1", expect=7)
     assert "repair --break-lock" in blocked.output
@@ -85,26 +95,19 @@ def test_an_apply_killed_mid_file_is_repaired(project: Any) -> None:
     assert "Nothing to repair." in project.invoke("repair").output
 
     # The first statement had run: make the file safe to run again, then apply it.
-    path.write_text(
-        path.read_text()
-        .replace("CREATE STREAM", "CREATE STREAM IF NOT EXISTS", 1)
-        .replace(GATE.replace("{p}", project.prefix), "")
-    )
+    path.write_text(path.read_text().replace("CREATE STREAM", "CREATE STREAM IF NOT EXISTS", 1))
     project.invoke("apply", "--all")
     assert project.states() == {1: "MIGRATED"}
-    assert {f"{project.prefix}_A", f"{project.prefix}_B"} <= project.sources()
+    assert {f"{project.prefix}_{n}" for n in ("A", "PARKED", "B")} == project.sources()
 
 
-def test_a_running_version_blocks_apply_until_repaired(project: Any) -> None:
-    project.write(1, "interrupted", stream("A") + GATE)
-    victim = project.spawn("apply", "--all")
-    try:
-        project.wait_for(lambda: running(project, 1))
-    finally:
-        victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=30)
+def test_repair_can_mark_an_interrupted_version_migrated(project: Any, relay_factory: Any) -> None:
+    text, _ = parked_file(project)
+    project.write(1, "interrupted", text)
+    kill_parked_apply(project, relay_factory)
     project.invoke("repair", "--break-lock", "--mark-migrated")
     assert project.states() == {1: "MIGRATED"}
+    project.invoke("validate")
 
 
 def test_rollback_with_and_without_down_files(project: Any) -> None:
@@ -157,28 +160,22 @@ def test_rollback_to_zero_leaves_no_history(project: Any) -> None:
 
 @pytest.mark.slow
 def test_plan_check_applies_the_platform_migrations_to_a_throwaway_stack(
-    make_project: Any, repo_root: Any
+    make_project: Any, embedded_stack_factory: Any, repo_root: Path
 ) -> None:
-    import shutil
-
+    # A server of its own: the platform's objects must not exist on it yet.
+    live = embedded_stack_factory(services=("broker", "registry", "ksql"))
     config = (repo_root / "ksql" / "ksql-migrations.properties").read_text()
-    platform = make_project("ksql", config_text=config)
+    platform = make_project("ksql", config_text=config, stack=live)
     shutil.rmtree(platform.root / "migrations")
     shutil.copytree(repo_root / "ksql" / "migrations", platform.root / "migrations")
-    platform.invoke("--server", platform.url, "initialize-metadata")
-    checked = platform.invoke(
-        "plan", "--check", "--server", platform.url, "--schemas", str(repo_root / "schemas")
-    )
+    server = ("--server", platform.url)
+    platform.invoke("initialize-metadata", *server)
+    schemas = ("--schemas", str(repo_root / "schemas"))
+    checked = platform.invoke("plan", "--check", *server, *schemas)
     assert "Check passed: 16 migration(s) applied to a throw-away embedded stack." in checked.output
     broken = platform.root / "migrations" / "V000017__broken.sql"
     broken.write_text("CREATE TABLE t AS SELECT nope, COUNT(*) FROM orders GROUP BY nope;\n")
-    failed = platform.invoke(
-        "plan",
-        "--check",
-        "--server",
-        platform.url,
-        "--schemas",
-        str(repo_root / "schemas"),
-        expect=4,
-    )
+    failed = platform.invoke("plan", "--check", *server, *schemas, expect=4)
     assert "V000017__broken.sql:1:1: " in failed.output
+    report = platform.invoke_json("info", *server)[-1]
+    assert report["current_version"] == "<none>"  # the live server was left alone
