@@ -296,6 +296,8 @@ class KafkaDriver:
             def apply() -> None:
                 try:
                     plan.apply(trackers)
+                    for hook in query.on_restore:
+                        hook()
                 finally:
                     done.set()
 

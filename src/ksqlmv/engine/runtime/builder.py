@@ -44,6 +44,7 @@ class QueryBuilder:
         self.stores = stores or _memory_store
         self.query: RunningQuery | None = None
         self._materialize = False
+        self._aggregates: dict[str, AggregateOperator] = {}
 
     def build(self, root: PlanNode, output: Emit | None = None) -> RunningQuery:
         """A running query for the plan under `root` (a SinkNode, or any node plus `output`)."""
@@ -67,10 +68,23 @@ class QueryBuilder:
         if isinstance(node, SinkNode):
             keys, values = serdes_for(node.target, self.ctx.registry)
             sink: Emit = SinkOperator(self.ctx, node.target, keys, values)
-            if node.target.is_table:
-                # Tables keep their current rows for pull queries.
-                sink = Materializer(self.store(MATERIALIZED, node.target.windowed), sink)
-            self._build(node.input, sink)
+            if not node.target.is_table:
+                self._build(node.input, sink)
+                return
+            # Tables keep their current rows for pull queries. Rows an aggregation computes are
+            # rebuilt from its store after a restore instead of having a changelog of their own.
+            aggregated = _aggregate_under(node.input)
+            windowed = node.target.windowed
+            if aggregated is None:
+                self._build(node.input, Materializer(self.store(MATERIALIZED, windowed), sink))
+                return
+            assert self.query is not None
+            store = _memory_store(MATERIALIZED, "", windowed)
+            self.query.stores[MATERIALIZED] = store
+            materializer = Materializer(store, sink)
+            self._build(node.input, materializer)
+            operator = self._aggregates[aggregated.id]
+            self.query.on_restore.append(lambda: operator.replay(materializer))
         elif is_stateless(node):
             chain = [node]
             current = node.inputs()[0]
@@ -128,6 +142,7 @@ class QueryBuilder:
         windowed = node.window is not None
         store = self.store(node.store, windowed)
         operator = AggregateOperator(self.ctx, node, functions, arguments, downstream, store)
+        self._aggregates[node.id] = operator
         every = tuple(arg for call in node.aggregates for arg in call.args)
         operator.compile(self.code, self.row_function(input_schema, every) if every else _no_args)
         # Aggregating a table undoes each key's previous row: its source must remember rows.
@@ -147,6 +162,13 @@ class QueryBuilder:
         return self.code.function(f"def {name}(row):\n    return ({body})\n", name)
 
 
+def _aggregate_under(node: PlanNode) -> AggregateNode | None:
+    """The aggregation whose results reach `node` through stateless operators only, if any."""
+    while is_stateless(node) and hasattr(node, "input"):
+        node = node.input
+    return node if isinstance(node, AggregateNode) else None
+
+
 def _no_args(row: Row) -> tuple[Any, ...]:
     return ()
 
@@ -156,18 +178,23 @@ MATERIALIZED = "Materialized"
 
 
 class Materializer:
-    """Keeps a table's current row per key (and window), then passes each change on."""
+    """Keeps a table's current row per key (and window), then passes each change on.
+
+    While `replaying` (rows rebuilt after a restore) it only records them.
+    """
 
     def __init__(self, store: KeyValueStore, downstream: Emit) -> None:
         self.store = store
         self.downstream = downstream
+        self.replaying = False
 
     def __call__(self, key: Any, row: Any, ts: int, window: Any, headers: Any, old: Any) -> None:
         """Record the change, then emit it."""
         frozen = freeze(key)
         slot = (frozen, window[0], window[1]) if window is not None else frozen
         self.store.put(slot, None if row is None else (key, row, ts, window), ts)
-        self.downstream(key, row, ts, window, headers, old)
+        if not self.replaying:
+            self.downstream(key, row, ts, window, headers, old)
 
 
 class Retractor:
