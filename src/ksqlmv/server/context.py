@@ -24,6 +24,7 @@ from ksqlmv.engine.serde.registry import ConfluentSchemaRegistry
 from ksqlmv.errors import StatementError
 from ksqlmv.server.commands import CommandTopic
 from ksqlmv.server.errors import COMMAND_QUEUE_CATCHUP_TIMEOUT
+from ksqlmv.server.pull_cache import PullCache
 from ksqlmv.server.statements import PushRegistry, StatementRunner
 
 __all__ = ["ServerConfig", "ServerContext"]
@@ -80,6 +81,7 @@ class ServerContext:
             self.engine, self.commands, PushRegistry(self.push_listing, self._stop_push)
         )
         self.lock = asyncio.Lock()
+        self.pulls = PullCache()
         self.statements = ThreadPoolExecutor(1, thread_name_prefix="ksql-statements")
         self.started = time.time()
         self.state = "STARTING"
@@ -91,6 +93,7 @@ class ServerContext:
         commands = await self.commands.start()
         applied = await self.loop.run_in_executor(self.statements, self.runner.replay, commands)
         log.info("replayed %d of %d commands", applied, len(commands))
+        self.pulls.invalidate()
         self.state = "READY"
         return applied
 
@@ -110,9 +113,12 @@ class ServerContext:
     ) -> list[dict[str, Any]]:
         """Run a `/ksql` request on the statement thread, one request at a time."""
         async with self.lock:
-            return await self.loop.run_in_executor(
-                self.statements, self.runner.run, sql, properties, variables
-            )
+            try:
+                return await self.loop.run_in_executor(
+                    self.statements, self.runner.run, sql, properties, variables
+                )
+            finally:
+                self.pulls.invalidate()
 
     async def wait_for_command(self, sequence: int) -> None:
         """Wait until command `sequence` has been applied (503/50301 after the timeout)."""

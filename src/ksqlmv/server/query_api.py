@@ -13,10 +13,12 @@ response's body and so stops the subscription.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ksqlmv.engine.queries.pull import prepare_pull
+from ksqlmv.engine.queries.pull import PullQuery, prepare_pull, pure_key_lookup
 from ksqlmv.engine.queries.views import table_view
 from ksqlmv.errors import KsqlmvError, StatementError
 from ksqlmv.http import Request, Response, Router, StreamingResponse
@@ -32,14 +34,17 @@ from ksqlmv.server.ksql_api import read_json_object, session_variables
 from ksqlmv.server.printing import print_topic
 from ksqlmv.server.properties import normalize
 from ksqlmv.server.streaming import Format, QueueSubscriber, ResultWriter, choose_format
-from ksqlmv.sql import ast, parse_with_variables
+from ksqlmv.sql import ast, parse, parse_with_variables
 
 __all__ = ["add_query_routes"]
 
 
 def _statement(sql: str, variables: dict[str, str]) -> ast.Statement:
     try:
-        statements, _ = parse_with_variables(sql, variables)
+        if variables or "${" in sql:
+            statements, _ = parse_with_variables(sql, variables)
+        else:
+            statements = parse(sql)
     except KsqlmvError as error:
         raise StatementError(str(error), BAD_STATEMENT, sql) from None
     statements = [s for s in statements if not isinstance(s, ast.DefineVariable)]
@@ -52,7 +57,7 @@ def _statement(sql: str, variables: dict[str, str]) -> ast.Statement:
     return statements[0]
 
 
-async def _single(body: bytes, content_type: str) -> AsyncIterator[bytes]:
+async def _single(body: bytes) -> AsyncIterator[bytes]:
     yield body
 
 
@@ -79,6 +84,10 @@ def add_query_routes(router: Router, context: ServerContext) -> None:
 
     async def answer(request: Request, old_api: bool) -> Response | StreamingResponse:
         query = _QueryRequest(request, old_api)
+        if query.format is not None and not query.variables:
+            cached = context.pulls.by_text.get(context.pulls.text_key(query.sql, query.overrides))
+            if cached is not None:
+                return _table_answer(context, cached, query.format, None)
         statement = _statement(query.sql, query.variables)
         if isinstance(statement, ast.PrintTopic):
             if query.format is not Format.DELIMITED:
@@ -95,7 +104,7 @@ def add_query_routes(router: Router, context: ServerContext) -> None:
             )
         config = {**context.engine.properties, **query.overrides}
         if statement.pull:
-            return await _pull(context, statement, config, query.format)
+            return await _pull(context, statement, config, query)
         return await _push(context, statement, config, query.format, query.sql)
 
     @router.route("POST", "/query-stream")
@@ -117,26 +126,57 @@ def add_query_routes(router: Router, context: ServerContext) -> None:
         return Response(200)
 
 
-async def _pull(
-    context: ServerContext, statement: ast.Query, config: dict[str, Any], fmt: Format
+def _table_answer(
+    context: ServerContext,
+    prepared: PullQuery,
+    fmt: Format,
+    keys: list[tuple[Any, ...]] | None,
 ) -> StreamingResponse:
-    query_id = context.pull_id()
+    """Answer a table pull query from the table's materialized rows."""
+    view = table_view(context.engine, prepared.source)
+    rows = prepared.run_table(view, keys) if view is not None else []
+    writer = ResultWriter(fmt, prepared.schema, context.pull_id())
+    body = writer.header() + writer.rows(rows) + writer.end()
+    return StreamingResponse(_single(body), content_type=writer.content_type)
+
+
+async def _pull(
+    context: ServerContext, statement: ast.Query, config: dict[str, Any], query: _QueryRequest
+) -> StreamingResponse:
+    assert query.format is not None
+    cache = context.pulls
+    cacheable = not query.variables
+    source = context.engine.catalog.source(
+        statement.from_.name if isinstance(statement.from_, ast.AliasedRelation) else ""
+    )
+    shape_key = cache.shape_key(query.sql, query.overrides)
+    if cacheable and source is not None and source.is_table:
+        shaped = cache.by_shape.get(shape_key)
+        if shaped is not None and shaped.source is source:
+            keys = pure_key_lookup(statement, source)
+            if keys is not None:
+                return _table_answer(context, shaped, query.format, keys)
     async with context.lock:
         try:
-            prepared = prepare_pull(context.engine, statement, config, query_id)
+            prepared = prepare_pull(context.engine, statement, config, context.pull_id())
         except KsqlmvError as error:
             raise StatementError(str(error), BAD_STATEMENT, statement.text) from None
-        view = table_view(context.engine, prepared.source) if not prepared.is_stream else None
-    if prepared.is_stream:
-        loop = context.loop
-        rows = await loop.run_in_executor(
-            None, prepared.run_stream, context.kafka_config, loop.call_soon_threadsafe
-        )
-    else:
-        rows = prepared.run_table(view) if view is not None else []
-    writer = ResultWriter(fmt, prepared.schema, query_id)
+        if cacheable and not prepared.is_stream:
+            cache.by_text.put(cache.text_key(query.sql, query.overrides), prepared)
+            if pure_key_lookup(statement, prepared.source) is not None:
+                with contextlib.suppress(KsqlmvError):
+                    template = dataclasses.replace(statement, where=None)
+                    shaped = prepare_pull(context.engine, template, config, prepared.query_id)
+                    cache.by_shape.put(shape_key, shaped)
+    if not prepared.is_stream:
+        return _table_answer(context, prepared, query.format, None)
+    loop = context.loop
+    rows = await loop.run_in_executor(
+        None, prepared.run_stream, context.kafka_config, loop.call_soon_threadsafe
+    )
+    writer = ResultWriter(query.format, prepared.schema, prepared.query_id)
     body = writer.header() + writer.rows(rows) + writer.end()
-    return StreamingResponse(_single(body, writer.content_type), content_type=writer.content_type)
+    return StreamingResponse(_single(body), content_type=writer.content_type)
 
 
 async def _push(

@@ -46,7 +46,14 @@ from ksqlmv.sql.types import BaseType, DecimalType
 if TYPE_CHECKING:
     from ksqlmv.engine.engine import KsqlEngine
 
-__all__ = ["PULL_QUERY_SYNTAX_HELP", "PullQuery", "invalid_where", "plan_transient", "prepare_pull"]
+__all__ = [
+    "PULL_QUERY_SYNTAX_HELP",
+    "PullQuery",
+    "invalid_where",
+    "plan_transient",
+    "prepare_pull",
+    "pure_key_lookup",
+]
 
 PULL_QUERY_SYNTAX_HELP = (
     " See https://cnfl.io/queries for more info.\n"
@@ -489,11 +496,17 @@ class PullQuery:
         """Whether it scans a stream's topic (else it reads a table's view)."""
         return not self.source.is_table
 
-    def run_table(self, view: TableView) -> list[Row]:
-        """The result rows, read from the table's view (on the engine's thread)."""
+    def run_table(self, view: TableView, keys: list[tuple[Any, ...]] | None = None) -> list[Row]:
+        """The result rows, read from the table's view (on the engine's thread).
+
+        `keys` replaces the query's own keys: a query prepared without its WHERE clause answers
+        any pure key lookup of the same shape (see `pure_key_lookup`).
+        """
         assert self.entry is not None and self.rows is not None
         self.rows.clear()
-        entries = view.lookup(self.keys) if self.keys is not None else view.scan()
+        if keys is None:
+            keys = self.keys
+        entries = view.lookup(keys) if keys is not None else view.scan()
         entry = self.entry
         limit = self.limit
         rows = self.rows
@@ -527,6 +540,39 @@ class PullQuery:
                 kafka_config, running.source_topics, deliver, dispatch=dispatch, stopped=done
             )
         return rows[:limit] if limit is not None else list(rows)
+
+
+def pure_key_lookup(query: q.Query, source: DataSource) -> list[tuple[Any, ...]] | None:
+    """The keys of a WHERE clause made only of key equalities (`ID = 1`, `ID IN (1, 2)`,
+    `A = 1 AND B = 'x'`, and ORs of them), each disjunct naming every key column once; None for
+    any other WHERE clause. Such a query needs no filter beyond the lookup itself."""
+    if query.where is None or not source.is_table:
+        return None
+    schema = source.schema
+    found: list[tuple[Any, ...]] = []
+    try:
+        for conjuncts in _dnf(query.where):
+            values: dict[str, Any] = {}
+            for node in conjuncts:
+                if not isinstance(node, e.Comparison) or node.operator is not (
+                    e.ComparisonOperator.EQUAL
+                ):
+                    return None
+                column, other = _WhereAnalysis(source, True)._column_side(node)
+                if column is None:
+                    return None
+                key = schema.find(column.name)
+                if key is None or not key.is_key or key.name in values:
+                    return None
+                if not isinstance(other, e.Literal) or isinstance(other, e.NullLiteral):
+                    return None
+                values[key.name] = _resolve_key(other, key, node)
+            if len(values) != len(schema.key):
+                return None
+            found.append(tuple(values[c.name] for c in schema.key))
+    except (AnalysisError, _NoLookup):
+        return None
+    return found
 
 
 def prepare_pull(
