@@ -41,7 +41,16 @@ from confluent_kafka import (
 
 from ksqlmv.errors import ServiceUnavailableError
 
-__all__ = ["Dispatch", "Record", "Start", "TopicFeed", "inline", "offset_reset", "read_to_end"]
+__all__ = [
+    "Dispatch",
+    "Record",
+    "Start",
+    "TopicFeed",
+    "fetch",
+    "inline",
+    "offset_reset",
+    "read_to_end",
+]
 
 log = logging.getLogger(__name__)
 kafka_log = logging.getLogger("ksqlmv.engine.kafka")
@@ -63,6 +72,16 @@ class Start(enum.Enum):
     EARLIEST = "earliest"
     LATEST = "latest"
     COMMITTED = "committed"  # the group's committed offsets, else `reset`
+
+
+def fetch(consumer: Consumer) -> list[Any]:
+    """What the consumer has: waits (up to a poll interval) for the first message only, then
+    takes whatever else is already there. `consume(n, timeout)` alone would wait for `n`
+    messages or the whole timeout, adding its timeout to every record's latency."""
+    first = consumer.poll(_POLL_SECONDS)
+    if first is None:
+        return []
+    return [first, *consumer.consume(_BATCH - 1, 0)]
 
 
 def offset_reset(properties: dict[str, Any]) -> str:
@@ -211,7 +230,7 @@ class TopicFeed:
                     self._maybe_commit(consumer, idle=True)
                     self.stopped.wait(_POLL_SECONDS)
                     continue
-                messages = consumer.consume(_BATCH, _POLL_SECONDS)
+                messages = fetch(consumer)
                 batch = [convert(m) for m in messages if self._usable(m)]
                 if batch:
                     if self.order_by_time and len({r[0] for r in batch}) > 1:
@@ -360,7 +379,7 @@ def read_to_end(
                 raise ServiceUnavailableError(
                     f"could not read {', '.join(topics)} to its end within {timeout:g}s"
                 )
-            messages = consumer.consume(_BATCH, _POLL_SECONDS)
+            messages = fetch(consumer)
             batch: list[Record] = []
             for message in messages:
                 problem = message.error()
