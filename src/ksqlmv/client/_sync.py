@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from types import TracebackType
@@ -13,7 +14,7 @@ from ksqlmv.client import _protocol as p
 from ksqlmv.client._base import STREAM_TIMEOUT, ClientOptions
 from ksqlmv.client._results import QueryResult
 from ksqlmv.config import Settings
-from ksqlmv.errors import ServiceUnavailableError, StatementError
+from ksqlmv.errors import KsqlmvError, ServiceUnavailableError, StatementError
 
 __all__ = ["KsqlClient", "PushQuery"]
 
@@ -249,6 +250,7 @@ class PushQuery:
         self._client = client
         self._response = response
         self._closed = False
+        self._ended = False
         self._items = self._parse(tombstones)
         first = next(self._items, None)
         if not isinstance(first, p.QueryHeader):
@@ -273,16 +275,26 @@ class PushQuery:
                 yield item
 
     def close(self) -> None:
-        """Stop the query and free its connection."""
-        if not self._closed:
-            self._closed = True
-            self._response.close()
+        """Stop the query and free its connection.
+
+        A query still running is closed on the server too (`/close-query`): closing the response
+        alone does not wake a thread blocked reading it, and the server would keep the query.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        header = getattr(self, "header", None)
+        if not self._ended and header is not None and header.query_id:
+            with contextlib.suppress(KsqlmvError):
+                self._client.close_query(header.query_id)
+        self._response.close()
 
     def _parse(self, tombstones: bool) -> Iterator[p.QueryHeader | p.Row]:
         parser = p.StreamParser(tombstones=tombstones)
         try:
             for chunk in self._response.iter_text():
                 yield from parser.feed(chunk)
+            self._ended = True
             yield from parser.finish()
         except (httpx.TransportError, httpx.StreamClosed) as error:
             if self._closed:
