@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from ksqlmv.client import ClientOptions
 from ksqlmv.config import Secret
 from ksqlmv.errors import ConfigError
 from ksqlmv.migrations.config import KNOWN_KEYS, MigrationConfig, find_config_file
-from ksqlmv.migrations.connect import MigrationClientOptions, connect, load_headers
+from ksqlmv.migrations.connect import connect, load_headers
 from ksqlmv.migrations.project import initial_config
 
 
@@ -149,14 +150,14 @@ def test_connect_builds_client_options(tmp_path: Path) -> None:
     headers.write_text("X-Request-Source: ci\nX-Team=payments\n")
     with connect(config, server="http://flag:1", headers_file=headers, environ={}) as client:
         options = client.options
-        assert isinstance(options, MigrationClientOptions)
+        assert isinstance(options, ClientOptions)
         assert options.url == "http://flag:1"
         assert options.auth is not None and options.auth.as_tuple() == ("u", "p")
         arguments = options.httpx_arguments()
         assert arguments["headers"]["X-Request-Source"] == "ci"
         assert arguments["headers"]["X-Team"] == "payments"
         assert arguments["headers"]["Accept"] == "application/json"
-        assert options.ssl_context is None  # TLS only for https:// URLs, as ksql-migrations
+        assert options.verify is True  # TLS settings only for https:// URLs, as ksql-migrations
 
 
 def test_headers_file_rejects_bad_names(tmp_path: Path) -> None:

@@ -1,24 +1,49 @@
 """The `ksqlmv` command: thin wrappers over the platform's modules.
 
-Each subcommand lives in its own module; this one builds the root group and turns every
-`KsqlmvError` into a one-line message and the exit code of its family (see `ksqlmv.errors`).
+Each subcommand lives in its own module, imported only when that subcommand runs (or when the
+help lists them), so `ksqlmv migrate` does not pay for importing the engine. This module builds
+the root group and turns every `KsqlmvError` into a one-line message and the exit code of its
+family (see `ksqlmv.errors`).
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
 
 from ksqlmv import __version__
-from ksqlmv.cli import bench, dashboard, demo, local, migrate, simulate, testing
 from ksqlmv.errors import KsqlmvError
 
 __all__ = ["cli", "main"]
 
 
+SUBCOMMANDS: dict[str, str] = {
+    "local": "ksqlmv.cli.local",
+    "migrate": "ksqlmv.cli.migrate",
+    "simulate": "ksqlmv.cli.simulate",
+    "dashboard": "ksqlmv.cli.dashboard",
+    "demo": "ksqlmv.cli.demo",
+    "test": "ksqlmv.cli.testing",
+    "bench": "ksqlmv.cli.bench",
+}
+"""Subcommand name to the module whose `command` implements it."""
+
+
 class _RootGroup(click.Group):
-    """Shows a `KsqlmvError` as click shows its own errors, and exits with the family's code."""
+    """Loads subcommands on demand, shows a `KsqlmvError` as click shows its own errors, and
+    exits with the family's code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*SUBCOMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = SUBCOMMANDS.get(cmd_name)
+        if module is None:
+            return super().get_command(ctx, cmd_name)
+        command: click.Command = importlib.import_module(module).command
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -34,19 +59,6 @@ def cli() -> None:
     """Materialized views on ksqlDB: live dashboards, KSQL migrations and producer simulators,
     against the real stack or the embedded one that `ksqlmv local` starts.
     """
-
-
-_SUBCOMMANDS: tuple[click.Command, ...] = (
-    local.command,
-    migrate.command,
-    simulate.command,
-    dashboard.command,
-    demo.command,
-    testing.command,
-    bench.command,
-)
-for _command in _SUBCOMMANDS:
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,8 +26,11 @@ class ClientOptions:
 
     url: str
     auth: BasicAuth | None = None
-    verify: bool | str = True
+    verify: bool | str | ssl.SSLContext = True
+    """True (system CAs), False (no check), a CA file path, or a ready TLS context."""
     cert: str | tuple[str, str] | None = None
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    """Extra request headers sent with every request (such as a gateway's token)."""
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
 
     @classmethod
@@ -46,10 +49,12 @@ class ClientOptions:
             "timeout": self.timeout,
             "http1": http1,
             "http2": http2,
-            "headers": {"Accept": "application/json"},
+            "headers": {"Accept": "application/json", **dict(self.headers)},
         }
 
     def _tls_context(self) -> ssl.SSLContext | bool:
+        if isinstance(self.verify, ssl.SSLContext):
+            return self.verify
         if self.verify is True and self.cert is None:
             return True
         if self.verify is False:

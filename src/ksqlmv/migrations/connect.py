@@ -16,9 +16,7 @@ import os
 import ssl
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ksqlmv.client import ClientOptions, KsqlClient
 from ksqlmv.config import Secret
@@ -26,25 +24,9 @@ from ksqlmv.errors import ConfigError
 from ksqlmv.migrations.config import MigrationConfig, TlsConfig
 from ksqlmv.migrations.properties import load_properties
 
-__all__ = ["MigrationClientOptions", "connect", "load_headers", "tls_context"]
+__all__ = ["connect", "load_headers", "tls_context"]
 
 _JKS_MAGIC = b"\xfe\xed\xfe\xed"
-
-
-@dataclass(frozen=True, slots=True)
-class MigrationClientOptions(ClientOptions):
-    """`ClientOptions` plus extra request headers and a TLS context built from the `ssl.*` keys."""
-
-    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
-    ssl_context: ssl.SSLContext | None = field(default=None, compare=False, repr=False)
-
-    def httpx_arguments(self, *, http1: bool = True, http2: bool = False) -> dict[str, Any]:
-        """The base arguments with the headers merged in and the TLS context as `verify`."""
-        arguments = ClientOptions.httpx_arguments(self, http1=http1, http2=http2)
-        arguments["headers"] = {**arguments["headers"], **dict(self.headers)}
-        if self.ssl_context is not None:
-            arguments["verify"] = self.ssl_context
-        return arguments
 
 
 def connect(
@@ -57,11 +39,11 @@ def connect(
     """A client for the project's server, honouring `--server`, the environment and the file."""
     url = config.resolve_server_url(server, environ)
     headers = load_headers(headers_file) if headers_file is not None else {}
-    options = MigrationClientOptions(
+    options = ClientOptions(
         url=url,
         auth=config.resolve_auth(environ),
         headers=tuple(headers.items()),
-        ssl_context=tls_context(config.tls) if url.startswith("https://") else None,
+        verify=tls_context(config.tls) if url.startswith("https://") else True,
     )
     return KsqlClient(options=options)
 
