@@ -296,8 +296,6 @@ class KafkaDriver:
             def apply() -> None:
                 try:
                     plan.apply(trackers)
-                    for hook in query.on_restore:
-                        hook()
                 finally:
                     done.set()
 

@@ -129,21 +129,13 @@ class AggregateOperator:
     def _initial(self) -> list[Any]:
         return [f.initial() for f in self.functions]
 
-    def replay(self, materializer: Any) -> None:
-        """Pass every group's current result downstream into `materializer` (not beyond it)."""
-        materializer.replaying = True
-        try:
-            for slot, (accs, ts) in list(self.store.data.items()):
-                if self.window is None:
-                    self.downstream(
-                        slot, self._result_row(slot, accs, ts, None), ts, None, (), None
-                    )
-                else:
-                    key, window = slot[0], (slot[1], slot[2])
-                    row = self._result_row(key, accs, ts, window)
-                    self.downstream(key, row, ts, window, (), None)
-        finally:
-            materializer.replaying = False
+    def result_of(self, slot: Any, stored: Any) -> tuple[Any, Row, int, Any]:
+        """The output `(key, row, ts, window)` of one group of the store, as emitted."""
+        accs, ts = stored
+        if self.window is None:
+            return slot, self._result_row(slot, accs, ts, None), ts, None
+        key, window = slot[0], (slot[1], slot[2])
+        return key, self._result_row(key, accs, ts, window), ts, window
 
     def _fold(self, accs: list[Any], row: Row, undo: bool) -> list[Any]:
         return self._slow_fold(accs, row, undo) if undo else self._add(accs, row)

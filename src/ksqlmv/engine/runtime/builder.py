@@ -18,6 +18,7 @@ from ksqlmv.engine.planning.nodes import (
 from ksqlmv.engine.runtime.aggregate import RETRACT, AggregateOperator
 from ksqlmv.engine.runtime.base import Emit, QueryContext, Row
 from ksqlmv.engine.runtime.chain import compile_chain, is_stateless
+from ksqlmv.engine.runtime.derived import DerivedRows, DerivedStore
 from ksqlmv.engine.runtime.query import RunningQuery
 from ksqlmv.engine.runtime.serdes import serdes_for
 from ksqlmv.engine.runtime.sink import SinkOperator
@@ -71,20 +72,27 @@ class QueryBuilder:
             if not node.target.is_table:
                 self._build(node.input, sink)
                 return
-            # Tables keep their current rows for pull queries. Rows an aggregation computes are
-            # rebuilt from its store after a restore instead of having a changelog of their own.
-            aggregated = _aggregate_under(node.input)
-            windowed = node.target.windowed
-            if aggregated is None:
+            # Tables keep their current rows for pull queries; an aggregation's rows are
+            # computed from its store when read (runtime/derived.py).
+            after: list[PlanNode] = []
+            current = node.input
+            while is_stateless(current):
+                after.insert(0, current)
+                current = current.inputs()[0]
+            if not isinstance(current, AggregateNode):
+                windowed = node.target.windowed
                 self._build(node.input, Materializer(self.store(MATERIALIZED, windowed), sink))
                 return
             assert self.query is not None
-            store = _memory_store(MATERIALIZED, "", windowed)
-            self.query.stores[MATERIALIZED] = store
-            materializer = Materializer(store, sink)
-            self._build(node.input, materializer)
-            operator = self._aggregates[aggregated.id]
-            self.query.on_restore.append(lambda: operator.replay(materializer))
+            self._build(node.input, sink)
+            operator = self._aggregates[current.id]
+            rows = DerivedRows(operator.store, operator.result_of)
+            rows.finish = (
+                compile_chain(self.ctx, after, current.schema, rows.capture, self.code)
+                if after
+                else rows.capture
+            )
+            self.query.stores[MATERIALIZED] = DerivedStore(MATERIALIZED, rows)
         elif is_stateless(node):
             chain = [node]
             current = node.inputs()[0]
@@ -162,13 +170,6 @@ class QueryBuilder:
         return self.code.function(f"def {name}(row):\n    return ({body})\n", name)
 
 
-def _aggregate_under(node: PlanNode) -> AggregateNode | None:
-    """The aggregation whose results reach `node` through stateless operators only, if any."""
-    while is_stateless(node) and hasattr(node, "input"):
-        node = node.input
-    return node if isinstance(node, AggregateNode) else None
-
-
 def _no_args(row: Row) -> tuple[Any, ...]:
     return ()
 
@@ -178,23 +179,18 @@ MATERIALIZED = "Materialized"
 
 
 class Materializer:
-    """Keeps a table's current row per key (and window), then passes each change on.
-
-    While `replaying` (rows rebuilt after a restore) it only records them.
-    """
+    """Keeps a table's current row per key (and window), then passes each change on."""
 
     def __init__(self, store: KeyValueStore, downstream: Emit) -> None:
         self.store = store
         self.downstream = downstream
-        self.replaying = False
 
     def __call__(self, key: Any, row: Any, ts: int, window: Any, headers: Any, old: Any) -> None:
         """Record the change, then emit it."""
         frozen = freeze(key)
         slot = (frozen, window[0], window[1]) if window is not None else frozen
         self.store.put(slot, None if row is None else (key, row, ts, window), ts)
-        if not self.replaying:
-            self.downstream(key, row, ts, window, headers, old)
+        self.downstream(key, row, ts, window, headers, old)
 
 
 class Retractor:

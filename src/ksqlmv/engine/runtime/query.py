@@ -33,8 +33,6 @@ class RunningQuery:
     internal_topics: dict[str, str] = field(default_factory=dict)
     paused: bool = False
     on_close: list[Callable[[], None]] = field(default_factory=list)
-    on_restore: list[Callable[[], None]] = field(default_factory=list)
-    """Run once the query's stores are restored, before it reads input (rebuilds derived state)."""
 
     @property
     def source_topics(self) -> list[str]:
