@@ -77,6 +77,13 @@ def test_demo_runs_every_view_live_and_stops_cleanly(
                         print(f"{name}: rows {time.monotonic() - ready:.1f} s after ready")
                 time.sleep(0.5)
         assert not empty, f"no rows within {CHECK_WITHIN:.0f} s of ready in {sorted(empty)}"
+        with KsqlClient(at["ksql"]) as client:
+            prefixes: set[str] = set()
+            while len(prefixes) < 2 and time.monotonic() - ready < CHECK_WITHIN:
+                orders = client.pull("SELECT ORDER_ID FROM ORDER_STATUS;").as_dicts()
+                prefixes = {row["ORDER_ID"][:2] for row in orders} & {"HO", "O0"}
+                time.sleep(0.5)
+        assert prefixes == {"HO", "O0"}, "orders of the history and of the live run"
         while not push.rows and push.error is None and time.monotonic() - ready < CHECK_WITHIN:
             time.sleep(0.2)
         assert push.error is None, push.error

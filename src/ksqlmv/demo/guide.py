@@ -26,8 +26,8 @@ def guide(at: Addresses, seconds: float, views: tuple[View, ...], log_dir: Path)
     """The text shown under the ready line."""
     width = max((len(view.name) for view in views), default=0)
     if at.dashboard_url:
-        first = next((view.name for view in views if view.name == FIRST_VIEW), None)
-        first = first or (views[0].name if views else "")
+        names = [view.name for view in views]
+        first = FIRST_VIEW if FIRST_VIEW in names else next(iter(names), "")
         lines = [
             f"The platform is up ({seconds:.1f} s). Open the dashboard:",
             "",
@@ -37,6 +37,12 @@ def guide(at: Addresses, seconds: float, views: tuple[View, ...], log_dir: Path)
             *(f"  {at.dashboard_url}/{path:<11} {what}" for _, path, what in PAGES),
             "",
             f"Views kept up to date by ksql/migrations, each at {at.dashboard_url}/live?view=NAME:",
+        ]
+    else:
+        lines = [
+            f"The platform is up ({seconds:.1f} s), without the dashboard.",
+            "",
+            "Views kept up to date by ksql/migrations:",
         ]
     lines += [
         *(f"  {view.name:<{width}}  {view.headline}{_shape(view)}" for view in views),

@@ -85,7 +85,7 @@ def _history_copy(name: str, producers_dir: Path, target_dir: Path) -> Path:
     try:
         source = find_scenario(name, producers_dir)
         document = yaml.safe_load(source.read_text())
-    except (OSError, yaml.YAMLError, LookupError) as error:
+    except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"cannot read scenario {name} in {producers_dir}: {error}") from None
     if not isinstance(document, dict):
         raise ConfigError(f"{source}: a scenario is a YAML mapping")
