@@ -105,7 +105,13 @@ class KafkaDriver:
                 **self.kafka_config,
                 "acks": "all",
                 "enable.idempotence": True,
-                "linger.ms": 1,
+                "linger.ms": 5,
+                "batch.num.messages": 10_000,
+                "queue.buffering.max.messages": 1_000_000,
+                # Delivery reports only for failures: a Python callback per record would cost
+                # more than producing it.
+                "delivery.report.only.error": True,
+                "on_delivery": self._delivered,
                 "partitioner": "murmur2_random",
                 "message.timeout.ms": int(timeout * 3000),
                 "logger": kafka_log,
@@ -216,7 +222,6 @@ class KafkaDriver:
                     key=key,
                     timestamp=max(int(ts), 0),
                     headers=list(headers) if headers else None,
-                    on_delivery=self._delivered,
                 )
                 return
             except BufferError:

@@ -51,6 +51,11 @@ class AggregateOperator:
         self.count = len(functions)
         self.window = node.window
         self.grace = grace_of(node.window) if node.window is not None else 0
+        self.keep = (
+            max(node.window.retention_ms or 0, node.window.size_ms + self.grace)
+            if node.window is not None
+            else 0
+        )
         self.stream_time = -1
         self._pending: tuple[Any, Row, int] | None = None
         self.freeze = any(c.type.base.value in ("ARRAY", "MAP", "STRUCT") for c in node.schema.key)
@@ -228,32 +233,47 @@ class AggregateOperator:
         self.downstream(key, self._result_row(key, accs, out_ts, None), out_ts, None, headers, None)
 
     def _windowed(self, key: Row, row: Row, ts: int, headers: Any) -> None:
-        assert self.window is not None
+        window_spec = self.window
+        assert window_spec is not None
         if ts > self.stream_time:
             self.stream_time = ts
         close = self.stream_time - self.grace
-        store_key = self._key(key)
-        for start, end in time_windows(self.window, ts):
+        store_key = freeze(key) if self.freeze else key
+        if window_spec.kind == "TUMBLING":
+            size = window_spec.size_ms
+            first = ts - ts % size
+            windows: list[tuple[int, int]] = [(first, first + size)]
+        else:
+            windows = time_windows(window_spec, ts)
+        store = self.store
+        data = store.data
+        add = self._add
+        results = self._results
+        downstream = self.downstream
+        for window in windows:
+            start, end = window
             if end <= close:
                 continue
             full = (store_key, start, end)
-            found = self.store.get(full)
-            accs, last = (found[0], found[1]) if found is not None else (self._initial(), ts)
-            accs = self._fold(accs, row, undo=False)
-            out_ts = max(last, ts)
-            self.store.put(full, (accs, out_ts), out_ts)
-            window = (start, end)
-            self.downstream(
-                key, self._result_row(key, accs, out_ts, window), out_ts, window, headers, None
+            found = data.get(full)
+            if found is None:
+                accs, out_ts = add(self._initial(), row), ts
+            else:
+                accs, last = found
+                accs, out_ts = add(accs, row), (last if last > ts else ts)
+            store.put(full, (accs, out_ts), out_ts)
+            downstream(
+                key, (*key, *results(accs), out_ts, start, end), out_ts, window, headers, None
             )
         self._expire()
 
     def _expire(self) -> None:
-        assert self.window is not None
-        if isinstance(self.store, WindowStore):
-            retention = self.window.retention_ms
-            keep = max(retention or 0, self.window.size_ms + self.grace)
-            self.store.expire(self.stream_time - keep)
+        store = self.store
+        if isinstance(store, WindowStore):
+            limit = self.stream_time - self.keep
+            ends = store.ends
+            if ends and ends[0][0] < limit:
+                store.expire(limit)
 
     def _session(self, key: Row, row: Row, ts: int, headers: Any) -> None:
         assert self.window is not None
