@@ -198,3 +198,38 @@ def test_join_state_survives_a_restart(
         (b"b", {"PAGE": "cart", "NAME": "Bob"}),
         (b"c", {"PAGE": "again", "NAME": "Cy"}),
     ]
+
+
+def test_partitions_are_read_in_timestamp_order(
+    embedded_broker: EmbeddedStack, names: Callable[[str], str]
+) -> None:
+    from confluent_kafka import OFFSET_BEGINNING
+
+    from ksqlmv.engine.drivers.synced import SyncedConsumer
+
+    late, early = names("late"), names("early")
+    producer = Producer(_config(embedded_broker))
+    for i in range(300):  # the later records are written first, to another topic
+        producer.produce(late, b"late", timestamp=10_000 + i)
+    for i in range(300):
+        producer.produce(early, b"early", timestamp=1_000 + i * 30)
+    assert producer.flush(10) == 0
+    consumer = SyncedConsumer(
+        Consumer(
+            {
+                **_config(embedded_broker),
+                "group.id": f"synced-{uuid.uuid4()}",
+                "enable.partition.eof": True,
+            }
+        )
+    )
+    consumer.assign([TopicPartition(t, 0, OFFSET_BEGINNING) for t in (late, early)])
+    seen: list[int] = []
+    deadline = time.monotonic() + 30
+    try:
+        while len(seen) < 600 and time.monotonic() < deadline:
+            seen.extend(m.timestamp()[1] for m in consumer.consume(100, 0.2))
+    finally:
+        consumer.close()
+    assert len(seen) == 600
+    assert seen == sorted(seen)

@@ -60,6 +60,7 @@ from ksqlmv.engine.drivers.feeds import (
     offset_reset,
     read_to_end,
 )
+from ksqlmv.engine.drivers.synced import SyncedConsumer
 from ksqlmv.engine.runtime.base import Headers, fatal
 from ksqlmv.engine.runtime.builder import StoreFactory
 from ksqlmv.engine.runtime.query import RunningQuery
@@ -384,9 +385,16 @@ class KafkaDriver:
 
 
 class _QueryFeed(TopicFeed):
-    """A persistent query's feed: resumes at its restored checkpoint's offsets when it has one."""
+    """A persistent query's feed: reads its partitions in timestamp order (`SyncedConsumer`),
+    and resumes at its restored checkpoint's offsets when it has one."""
 
     resume: dict[tuple[str, int], int] | None = None
+
+    def __init__(self, kafka_config: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__({**kafka_config, "enable.partition.eof": True}, *args, **kwargs)
+
+    def _consumer(self) -> Consumer:
+        return SyncedConsumer(super()._consumer())  # type: ignore[return-value]
 
     def _assign(self, consumer: Consumer) -> None:
         resume = self.resume
