@@ -27,6 +27,7 @@ from ksqlmv.engine.planning.nodes import (
     SourceNode,
 )
 from ksqlmv.engine.planning.select import AliasGenerator
+from ksqlmv.engine.serde.factory import check_key_columns
 from ksqlmv.errors import AnalysisError
 from ksqlmv.sql.ast import expressions as e
 from ksqlmv.sql.ast import query as q
@@ -47,10 +48,10 @@ _JOIN_TYPES = {
     q.JoinType.OUTER: JoinType.OUTER,
 }
 _JOIN_WORDS = {
-    JoinType.INNER: "[INNER]",
-    JoinType.LEFT: "LEFT [OUTER]",
-    JoinType.RIGHT: "RIGHT [OUTER]",
-    JoinType.OUTER: "[FULL] OUTER",
+    JoinType.INNER: "[INNER] JOIN",
+    JoinType.LEFT: "LEFT [OUTER] JOIN",
+    JoinType.RIGHT: "RIGHT [OUTER] JOIN",
+    JoinType.OUTER: "[FULL] OUTER JOIN",
 }
 
 
@@ -259,7 +260,17 @@ def _join_step(
         )
     if not foreign and str(ctx.properties.get(COPARTITION_CHECK, "true")).lower() != "false":
         _check_partitions(left, right, left_name, right_name)
-    # Re-key streams whose join expression is not their key.
+    # Re-key streams whose join expression is not their key (never a windowed one: its key
+    # holds the window, and two different windowings would need it too).
+    left_window, right_window = left.node.schema.window, right.node.schema.window
+    needs_rekey = not (left_on_key or foreign) or not right_on_key
+    if (left_window is not None or right_window is not None) and (
+        needs_rekey or left_window != right_window
+    ):
+        raise AnalysisError(
+            "Implicit repartitioning of windowed sources is not supported. "
+            "See https://github.com/confluentinc/ksql/issues/4385."
+        )
     left = _rekey_for_join(planner, left, left_bound, "Left", index, left_on_key or foreign)
     right = _rekey_for_join(planner, right, right_bound, "Right", index, right_on_key)
 
@@ -422,9 +433,9 @@ def _rekey_for_join(
         name = AliasGenerator(n for n, _ in row).ksql_col()
         row.append((name, bound.type))
     prefix = "L_" * index
-    schema = NodeSchema(
-        (Column(name, bound.type, ColumnKind.KEY),), tuple(row), stage.node.schema.window, False
-    )
+    key_column = Column(name, bound.type, ColumnKind.KEY)
+    check_key_columns((key_column,))  # the repartition topic's key cannot hold a MAP
+    schema = NodeSchema((key_column,), tuple(row), stage.node.schema.window, False)
     node = RekeyNode(
         ctx.node_id(f"{side}SourceKeyed"),
         schema,

@@ -517,7 +517,8 @@ class QueryPlanner:
         if not missing:
             return
         if stage.left_table_keys:
-            names = [f"`{name}`" for _, name in stage.left_table_keys]
+            keys_of_left = stage.left_table_keys
+            names = [f"`{keys_of_left[i][1]}`" for i in missing if i < len(keys_of_left)]
             alias = stage.left_table_keys[0][0]
             word = "column" if len(names) == 1 else "columns"
             raise AnalysisError(

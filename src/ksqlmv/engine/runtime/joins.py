@@ -43,11 +43,19 @@ class _Output:
         self.right_nulls = (None,) * self.right_width
         self.downstream = downstream
 
-    def emit(self, key: Row, left: Row | None, right: Row | None, ts: int, headers: Any) -> None:
+    def emit(
+        self,
+        key: Row,
+        left: Row | None,
+        right: Row | None,
+        ts: int,
+        headers: Any,
+        window: Any = None,
+    ) -> None:
         row = (left or self.left_nulls) + (right or self.right_nulls)
         if self.synthetic:
             row = (*row, key[0])
-        self.downstream(key, row, ts, None, headers, None)
+        self.downstream(key, row, ts, window, headers, None)
 
     def tombstone(self, key: Row, ts: int, headers: Any) -> None:
         self.downstream(key, None, ts, None, headers, None)
@@ -57,9 +65,9 @@ def _usable(key: Row | None) -> bool:
     return key is not None and len(key) > 0 and key[0] is not None
 
 
-Pending = tuple[int, int, bool, Any, Row, int, Any]
+Pending = tuple[int, int, bool, Any, Row, int, Any, Any]
 """An unmatched outer-join row waiting for its window to close:
-`(closes, seq, is_left, key, row, ts, headers)`."""
+`(closes, seq, is_left, key, row, ts, headers, window)`."""
 
 
 def _pending_order(item: Pending) -> tuple[int, int]:
@@ -99,21 +107,24 @@ class StreamStreamJoin:
 
     def left(self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any) -> None:
         """A record of the left stream."""
-        self._process(True, key, row, ts, headers)
+        self._process(True, key, row, ts, headers, window)
 
     def right(
         self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any
     ) -> None:
         """A record of the right stream."""
-        self._process(False, key, row, ts, headers)
+        self._process(False, key, row, ts, headers, window)
 
-    def _process(self, is_left: bool, key: Row, row: Row | None, ts: int, headers: Any) -> None:
+    def _process(
+        self, is_left: bool, key: Row, row: Row | None, ts: int, headers: Any, window: Any
+    ) -> None:
         if row is None or not _usable(key):
             return
         if ts > self.stream_time:
             self.stream_time = ts
         span = self.after if is_left else self.before
-        frozen = freeze(key)
+        # Records of windowed sources join only within the same window (it is part of the key).
+        frozen = freeze(key) if window is None else (freeze(key), tuple(window))
         self.seq += 1
         seq = self.seq
         side = 0 if is_left else 1
@@ -138,17 +149,17 @@ class StreamStreamJoin:
                 matched = True
                 waiting.discard((not is_left, other_seq))
                 left_row, right_row = (row, other_row) if is_left else (other_row, row)
-                self.out.emit(key, left_row, right_row, max(ts, other_ts), headers)
+                self.out.emit(key, left_row, right_row, max(ts, other_ts), headers, window)
         outer = self.left_outer if is_left else self.right_outer
         if not matched and outer:
             # Held until its window closes, unless that is already in the past.
             if self.deferred and ts + span >= self.stream_time:
                 closes = ts + span + self.grace
-                entry = (closes, seq, is_left, key, row, ts, headers)
+                entry = (closes, seq, is_left, key, row, ts, headers, window)
                 bisect.insort(self.pending, entry, key=_pending_order)
                 waiting.add((is_left, seq))
             else:
-                self._emit_alone(is_left, key, row, ts, headers)
+                self._emit_alone(is_left, key, row, ts, headers, window)
         self.since_sweep += 1
         if self.since_sweep >= self._SWEEP_EVERY:
             self._sweep()
@@ -165,19 +176,21 @@ class StreamStreamJoin:
             return None
         return items
 
-    def _emit_alone(self, is_left: bool, key: Row, row: Row, ts: int, headers: Any) -> None:
+    def _emit_alone(
+        self, is_left: bool, key: Row, row: Row, ts: int, headers: Any, window: Any
+    ) -> None:
         if is_left:
-            self.out.emit(key, row, None, ts, headers)
+            self.out.emit(key, row, None, ts, headers, window)
         else:
-            self.out.emit(key, None, row, ts, headers)
+            self.out.emit(key, None, row, ts, headers, window)
 
     def _emit_closed(self) -> None:
         pending = self.pending
         while pending and pending[0][0] < self.stream_time:
-            _, seq, is_left, key, row, ts, headers = pending.pop(0)
+            _, seq, is_left, key, row, ts, headers, window = pending.pop(0)
             if (is_left, seq) in self.waiting:
                 self.waiting.discard((is_left, seq))
-                self._emit_alone(is_left, key, row, ts, headers)
+                self._emit_alone(is_left, key, row, ts, headers, window)
 
     def _sweep(self) -> None:
         self.since_sweep = 0
