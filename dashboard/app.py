@@ -25,8 +25,12 @@ PAGES = (
     ("flow.py", "Flow", ":material/account_tree:", "flow"),
     ("migrations.py", "Migrations", ":material/history:", "migrations"),
 )
-CHECK_EVERY = 3.0
-"""Seconds between checks of the server's status."""
+CHECK_EVERY = 3.0  # seconds between checks of the server's status
+_STATES = {
+    (True, True): ":green[●] up",
+    (True, False): ":orange[●] unhealthy",
+    (False, False): ":red[●] down",
+}
 
 
 @st.fragment(run_every=CHECK_EVERY)
@@ -43,7 +47,7 @@ def server_banner() -> None:
 def sidebar(status: connection.ServerStatus) -> None:
     """The server, its version, and the live readers this dashboard process keeps open."""
     with st.sidebar:
-        state = "🟢 up" if status.healthy else ("🟠 unhealthy" if status.reachable else "🔴 down")
+        state = _STATES[(status.reachable, status.healthy)]
         st.caption(f"ksqlDB {status.info.get('version', '')} · {state}")
         st.code(status.url, language=None)
         readers = connection.registry().readers()

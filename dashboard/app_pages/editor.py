@@ -100,7 +100,7 @@ def show_outcome(outcome: Outcome) -> None:
     st.code(outcome.text.strip(), language="sql")
     if not outcome.ok:
         code = f"  \nerror code {outcome.error_code}" if outcome.error_code else ""
-        st.error(f"{outcome.message}{code}", icon="🚫")
+        st.error(f"{outcome.message}{code}", icon=":material/block:")
     elif outcome.kind is Kind.PULL:
         st.caption(outcome.message)
         st.dataframe(to_frame(outcome.columns, outcome.rows), hide_index=True)
@@ -112,8 +112,21 @@ def show_outcome(outcome: Outcome) -> None:
         st.caption(outcome.message)
 
 
+@st.cache_data(ttl=10, show_spinner=False)
+def source_names(url: str) -> dict[str, list[str]]:
+    """The streams and tables to query, for the list beside the editor."""
+    ksql = connection.client()
+    return {
+        "Tables": sorted(t["name"] for t in ksql.list_tables()),
+        "Streams": sorted(s["name"] for s in ksql.list_streams()),
+    }
+
+
 def page(ksql: KsqlClient) -> None:
     """The editor form, then the results of its last run."""
+    with st.expander("Streams and tables"):
+        for kind, names in source_names(ksql.options.url).items():
+            st.caption(f"**{kind}:** " + ", ".join(f"`{name}`" for name in names))
     with st.form("editor"):
         text = st.text_area("KSQL", EXAMPLE, height=180, key="sql")
         left, right = st.columns([1, 3])
@@ -129,7 +142,7 @@ def page(ksql: KsqlClient) -> None:
             st.session_state["outcomes"] = run_script(ksql, text, properties)
         except (ValueError, ParseError) as error:
             st.session_state["outcomes"] = []
-            st.error(str(error), icon="🚫")
+            st.error(str(error), icon=":material/block:")
     for outcome in st.session_state.get("outcomes", []):
         show_outcome(outcome)
 

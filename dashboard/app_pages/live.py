@@ -26,8 +26,8 @@ from ksqlmv.client import KsqlClient, quote_identifier
 
 __all__: list[str] = []
 
+# Rows shown in the table; the reader keeps up to MAX_ROWS, and tiles and charts use them all.
 DISPLAY_ROWS = 500
-"""Rows shown in the table (the reader keeps up to `MAX_ROWS`; tiles and charts use them all)."""
 MAX_ROWS = 5_000
 REFRESH_CHOICES = (0.5, 1.0, 2.0, 5.0)
 
@@ -82,7 +82,9 @@ def filter_controls(link: LiveLink, types: dict[str, str]) -> LiveLink:
         if right.button("Add filter") and column:
             filters.append((column, value))
         for index, (name, text) in enumerate(link.filters):
-            if st.button(f"✕ {name} = {text!r}", key=f"drop_filter_{index}"):
+            if st.button(
+                f"Remove {name} = {text!r}", icon=":material/close:", key=f"drop_filter_{index}"
+            ):
                 filters.remove((name, text))
     return LiveLink(link.view, link.window, tuple(filters))
 
@@ -91,13 +93,13 @@ def show_status(reader: Any, rows: int, updated_at: float | None) -> None:
     """One line on the reader: live and how fresh, or reconnecting and why."""
     if reader.status == "live":
         age = f", updated {time.time() - updated_at:.1f} s ago" if updated_at else ""
-        st.caption(f"🟢 live · {rows} rows (bounded at {MAX_ROWS}){age}")
+        st.caption(f":green[●] live · {rows} rows (bounded at {MAX_ROWS}){age}")
     elif reader.status == "reconnecting":
-        st.warning(f"Reconnecting to the server: {reader.error}", icon="🔄")
+        st.warning(f"Reconnecting to the server: {reader.error}", icon=":material/sync:")
     elif reader.status == "error":
-        st.error(reader.error or "the live query failed", icon="⚠️")
+        st.error(reader.error or "the live query failed", icon=":material/error:")
     else:
-        st.caption(f"⏳ {reader.status}…")
+        st.caption(f":gray[●] {reader.status}…")
 
 
 def render(key: ReaderKey, window: TimeWindow) -> None:
@@ -123,14 +125,10 @@ def render(key: ReaderKey, window: TimeWindow) -> None:
     if spec.pick and spec.pick in frame.columns and not frame.empty:
         choices = sorted(frame[spec.pick].dropna().unique().tolist())
         picked = st.selectbox(spec.pick.title(), choices, key=f"pick_{key.source}")
+        # The charts show the picked value only (one symbol's candles and volume); say so.
         charted = frame[frame[spec.pick] == picked]
-        # Candles are drawn for the picked value only; say which in the title.
-        specs = [
-            dataclasses.replace(c, title=f"{c.title} · {picked}") if c.kind == "candles" else c
-            for c in specs
-        ]
-    built = [build_chart(c, charted if c.kind == "candles" else frame) for c in specs]
-    drawn = [chart for chart in built if chart is not None]
+        specs = [dataclasses.replace(c, title=f"{c.title} · {picked}") for c in specs]
+    drawn = [chart for chart in (build_chart(c, charted) for c in specs) if chart is not None]
     for column, chart in zip(st.columns(max(len(drawn), 1)), drawn, strict=False):
         column.altair_chart(chart, width="stretch")
     st.dataframe(frame.head(DISPLAY_ROWS), hide_index=True, key=f"rows_{key.source}")

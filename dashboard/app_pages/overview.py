@@ -23,8 +23,7 @@ from ksqlmv.client import KsqlClient
 __all__: list[str] = []
 
 REFRESH = 3.0
-HISTORY = 60
-"""Throughput samples kept for the sparklines (three minutes at one per refresh)."""
+HISTORY = 60  # throughput samples kept for the sparklines: three minutes at one per refresh
 
 
 def server_tiles(status: connection.ServerStatus) -> None:
@@ -41,7 +40,7 @@ def server_tiles(status: connection.ServerStatus) -> None:
         for name, part in details.items()
         if isinstance(part, dict)
     )
-    fourth.metric("Health", health, parts or None, delta_color="off", border=True)
+    fourth.metric("Health", health, border=True, help=parts or None)
 
 
 def measure(catalog: ServerCatalog, url: str) -> dict[str, float | None]:

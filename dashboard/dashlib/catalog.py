@@ -18,8 +18,9 @@ import pandas as pd
 from dashlib.lineage import QueryInfo
 from dashlib.shaping import Throughput, parse_statistics, throughput
 from ksqlmv.client import KsqlClient, quote_identifier
-from ksqlmv.errors import StatementError
+from ksqlmv.errors import ParseError, StatementError
 from ksqlmv.migrations.plan import Catalog
+from ksqlmv.sql import ast, parse_statement
 
 __all__ = ["ServerCatalog", "read_catalog"]
 
@@ -46,6 +47,7 @@ class ServerCatalog:
                 self.reads.get(str(query["id"]), ()),
                 tuple(query.get("sinks") or ()),
                 str(query.get("state", "")),
+                None if query.get("sinks") else _source_table(query.get("queryString")),
             )
             for query in self.queries
             if query.get("queryType", "PERSISTENT") == "PERSISTENT"
@@ -133,6 +135,17 @@ _SOURCE_COLUMNS = [
     "events/s (measured)",
 ]
 _QUERY_COLUMNS = ["id", "type", "state", "writes", "reads", "status count", "statement"]
+
+
+def _source_table(text: Any) -> str | None:
+    """The source a `CREATE SOURCE TABLE|STREAM` query materializes, from its text."""
+    try:
+        statement = parse_statement(str(text or ""))
+    except ParseError:
+        return None
+    if isinstance(statement, ast.CreateSource) and getattr(statement, "source", False):
+        return statement.name
+    return None
 
 
 def _status_count(counts: Any) -> str:

@@ -172,15 +172,15 @@ def show_status_banner(status: ServerStatus) -> None:
         st.error(
             f"**The ksqlDB server is down or unreachable:** {status.error}.  \n"
             "The dashboard keeps trying and comes back by itself when the server does.",
-            icon="🔌",
+            icon=":material/power_off:",
         )
     elif status.error:
-        st.error(f"**{status.url}:** {status.error}", icon="🔒")
+        st.error(f"**{status.url}:** {status.error}", icon=":material/lock:")
     elif not status.healthy:
         st.warning(
             f"The ksqlDB server at {status.url} reports itself unhealthy: "
             f"{status.health.get('details', {})}",
-            icon="⚠️",
+            icon=":material/warning:",
         )
 
 

@@ -99,6 +99,8 @@ class QueryInfo:
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     state: str = ""
+    materializes: str | None = None
+    """The source table a CREATE SOURCE TABLE query keeps from its topic (ksqlDB's CST_ queries)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,21 +208,26 @@ def build_lineage(
             topics[name] = str(topic)
             nodes.setdefault(f"topic:{topic}", Node(f"topic:{topic}", str(topic), "TOPIC"))
     written: set[str] = set()
+    materialized: dict[str, str] = {}
     for query in queries:
         sinks = [sink for sink in query.writes if sink not in skip]
-        if query.writes and not sinks:
+        if (query.writes and not sinks) or query.materializes in skip:
             continue
         query_id = f"query:{query.id}"
-        nodes[query_id] = Node(
-            query_id, query.id, "QUERY", origins.of_query(query.id), query.state.lower()
-        )
+        origin = origins.of_query(query.id) or origins.objects.get(query.materializes or "")
+        nodes[query_id] = Node(query_id, query.id, "QUERY", origin, query.state.lower())
         edges.extend((f"source:{read}", query_id) for read in query.reads if read not in skip)
         for sink in sinks:
             written.add(sink)
             edges.append((query_id, f"source:{sink}"))
+        if query.materializes:
+            materialized[query.materializes] = query_id
     for name, topic in topics.items():
         if name in written:
             edges.append((f"source:{name}", f"topic:{topic}"))
+        elif name in materialized:
+            edges.append((f"topic:{topic}", materialized[name]))
+            edges.append((materialized[name], f"source:{name}"))
         else:
             edges.append((f"topic:{topic}", f"source:{name}"))
     for name, kind in origins.kinds.items():

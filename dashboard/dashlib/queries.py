@@ -81,12 +81,13 @@ def _name(token: Token) -> str:
     return token.text if token.type is TokenType.WORD else _literal(token)
 
 
-def _assignment(statement: str) -> tuple[str, str | None]:
-    """(name, value) of `SET 'name' = 'value'` or `DEFINE name = 'value'`; None: UN- forms."""
+def _assignment(statement: str, *, removing: bool) -> tuple[str, str | None]:
+    """(name, value) of `SET 'name' = 'value'` or `DEFINE name = 'value'`; (name, None) of the
+    UNSET/UNDEFINE forms."""
     tokens = [t for t in tokenize(statement) if t.type not in (TokenType.EOF, TokenType.SEMICOLON)]
-    if len(tokens) == 2:
+    if removing and len(tokens) == 2:
         return _name(tokens[1]), None
-    if len(tokens) == 4 and tokens[2].type is TokenType.EQ:
+    if not removing and len(tokens) == 4 and tokens[2].type is TokenType.EQ:
         return _name(tokens[1]), _literal(tokens[3])
     raise ValueError("expected SET 'name' = 'value', DEFINE name = 'value', or their UN- forms")
 
@@ -214,7 +215,7 @@ class Session:
 
     def apply(self, kind: Kind, statement: str) -> str:
         """Apply a SET/UNSET/DEFINE/UNDEFINE; returns what changed, for the results."""
-        name, value = _assignment(statement)
+        name, value = _assignment(statement, removing=kind in (Kind.UNSET, Kind.UNDEFINE))
         target = self.properties if kind in (Kind.SET, Kind.UNSET) else self.variables
         if value is None:
             target.pop(name, None)

@@ -152,7 +152,7 @@ def coerce_filter_value(text: str, type_name: str) -> Any:
         raise ValueError(f"{text!r} is not a {base}: {error}") from None
 
 
-_STATISTIC = re.compile(r"([a-z][a-z-]*[a-z]):\s*(-?\d+(?:\.\d+)?)(?![\d/:])")
+_STATISTIC = re.compile(r"([a-z][a-z-]*[a-z]):\s*(-?\d+(?:\.\d+)?)(?![\d/:.-])")
 
 
 def parse_statistics(text: str | None) -> dict[str, float]:

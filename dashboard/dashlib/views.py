@@ -74,8 +74,8 @@ VIEWS: dict[str, ViewSpec] = {
     "REVENUE_PER_MINUTE": ViewSpec(
         "Revenue and order count per minute and sales channel (tumbling window).",
         (
-            Kpi("Revenue, latest minute", "REVENUE", latest=True, format=_MONEY),
-            Kpi("Orders, latest minute", "ORDER_COUNT", latest=True),
+            Kpi("Revenue, current minute", "REVENUE", latest=True, format=_MONEY),
+            Kpi("Orders, current minute", "ORDER_COUNT", latest=True),
             Kpi("Revenue in view", "REVENUE", format=_MONEY),
             Kpi("Channels", "CHANNEL", reduce="distinct"),
         ),
@@ -145,14 +145,14 @@ VIEWS: dict[str, ViewSpec] = {
         "Crashes per session per app version over five minutes (hopping window).",
         (
             Kpi(
-                "Worst crash rate, latest window",
+                "Worst crash rate, current window",
                 "CRASH_RATE",
                 reduce="max",
                 latest=True,
                 format="{:.1%}",
             ),
-            Kpi("Crashes, latest window", "CRASHES", latest=True),
-            Kpi("Sessions, latest window", "SESSIONS", latest=True),
+            Kpi("Crashes, current window", "CRASHES", latest=True),
+            Kpi("Sessions, current window", "SESSIONS", latest=True),
             Kpi("Versions", "APP_VERSION", reduce="distinct"),
         ),
         (
@@ -164,13 +164,13 @@ VIEWS: dict[str, ViewSpec] = {
         "One-minute open, high, low, close, volume and VWAP per symbol (tumbling window).",
         (
             Kpi("Symbols", "SYMBOL", reduce="distinct"),
-            Kpi("Volume, latest minute", "VOLUME", latest=True),
-            Kpi("Trades, latest minute", "TRADE_COUNT", latest=True),
+            Kpi("Volume, current minute", "VOLUME", latest=True),
+            Kpi("Trades, current minute", "TRADE_COUNT", latest=True),
             Kpi("Trades in view", "TRADE_COUNT"),
         ),
         (
-            Chart("candles", "WINDOWSTART", "CLOSE_PRICE", "SYMBOL", title="Candles"),
-            Chart("bar", "WINDOWSTART", "VOLUME", "SYMBOL", title="Volume"),
+            Chart("candles", "WINDOWSTART", "CLOSE_PRICE", title="Candles"),
+            Chart("bar", "WINDOWSTART", "VOLUME", title="Volume"),
         ),
         pick="SYMBOL",
     ),

@@ -52,12 +52,21 @@ def missing_server() -> str | None:
     return None
 
 
-def dead_url() -> str:
+@pytest.fixture
+def unused_url() -> str:
     """An http URL on a loopback port nothing listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def needs_server() -> None:
+    """Skip, naming it, when this build has no embedded ksqlDB server."""
+    reason = missing_server()
+    if reason:
+        pytest.skip(reason)
 
 
 @dataclass

@@ -101,7 +101,7 @@ def test_a_table_is_merged_by_primary_key_and_changes_between_looks(app_env: Any
     assert metrics(at)["Orders"] == f"{before:,}"
     run_until(at, lambda a: frames(a)[0]["ORDER_COUNT"].sum() > before)
     assert frames(at)[0]["STATUS"].is_unique
-    assert any(caption.startswith("🟢 live") for caption in captions(at))
+    assert any(caption.startswith(":green[●] live") for caption in captions(at))
     assert charts(at), "a bar chart of orders per status"
 
 
@@ -115,7 +115,7 @@ def test_a_windowed_view_gets_time_series_charts_and_kpi_tiles(app_env: Any) -> 
     assert not frame.duplicated(["CHANNEL", "WINDOWSTART"]).any()
     span = frame["WINDOWSTART"].max() - frame["WINDOWSTART"].min()
     assert span.total_seconds() < 15 * 60
-    assert {"Revenue, latest minute", "Orders, latest minute"} <= set(metrics(at))
+    assert {"Revenue, current minute", "Orders, current minute"} <= set(metrics(at))
     specs = [chart.proto.spec for chart in charts(at)]
     assert len(specs) == 2 and all('"line"' in spec for spec in specs)
     assert at.selectbox[1].value == "15m"
@@ -151,7 +151,7 @@ def test_filters_are_typed_and_quoted_never_pasted(app_env: Any) -> None:
     assert set(frames(at)[0]["STATUS"]) == {"PLACED"}
     hostile = "x' OR '1'='1"
     at = open_page("live.py", view="ORDER_STATUS", filter=f"STATUS={hostile}")
-    at = run_until(at, lambda a: any(c.startswith("🟢 live") for c in captions(a)))
+    at = run_until(at, lambda a: any(c.startswith(":green[●] live") for c in captions(a)))
     assert len(frames(at)[0]) == 0, "the quote stayed inside the literal"
     assert not at.error
     at = open_page("live.py", view="ORDERS_BY_STATUS", filter="ORDER_COUNT=lots")
