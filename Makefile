@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KSQLDB_TESTS ?= ../shared/ksqldb-tests
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
+DEMO_ARGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test check bench conformance install clean
@@ -27,7 +29,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## Create .venv and install ksqlmv with its development tools
 
 demo: $(STAMP) ## Run the whole platform on the embedded stack, live in a browser
-	$(BIN)/ksqlmv demo
+	$(BIN)/ksqlmv demo $(DEMO_ARGS)
 
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -38,7 +40,7 @@ check: $(STAMP) ## Lint and type-check (ruff, mypy strict)
 	$(BIN)/mypy
 
 bench: $(STAMP) ## Run every benchmark and print one table of figures and targets
-	$(BIN)/ksqlmv bench
+	$(BIN)/ksqlmv bench $(BENCH_ARGS)
 
 conformance: $(STAMP) ## Run ksqlDB's functional test corpus on the engine and write the report
 	$(BIN)/python -m ksqlmv.conformance --corpus $(KSQLDB_TESTS) --report conformance/report.json --quiet

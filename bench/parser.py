@@ -3,7 +3,8 @@
 The workload is every statement of ksqlDB's query-validation tests (KSQLDB_TESTS, default
 ../shared/ksqldb-tests next to the checkout), or, without the corpus, the front end's own fixture
 file. Each figure is the median of several runs. The reference is the lexer alone over the same
-text: the ratio says how much parsing costs on top of reading the tokens.
+text: the ratio says how much parsing costs on top of reading the tokens. Results go to
+bench/results/parser.json.
 
     .venv/bin/python bench/parser.py [--runs 7]
 """
@@ -11,6 +12,7 @@ text: the ratio says how much parsing costs on top of reading the tokens.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
@@ -24,6 +26,7 @@ from ksqlmv.sql.lexer import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "sql" / "fixtures" / "roundtrip.sql"
+RESULTS = ROOT / "bench" / "results" / "parser.json"  # in the common shape ksqlmv bench reads
 CORPUS = Path(os.environ.get("KSQLDB_TESTS", ROOT.parent / "shared" / "ksqldb-tests"))
 
 
@@ -79,6 +82,15 @@ def main() -> None:
     print(f"parse:  {count / full:12,.0f} statements/s  {full / count * 1e6:8.1f} us/statement")
     print(f"format: {count / fmt:12,.0f} statements/s  {fmt / count * 1e6:8.1f} us/statement")
     print(f"parse / lex time ratio: {full / lex:.2f} (lexing alone is the reference)")
+    figures = [
+        {"name": "lex", "value": round(tokens / lex), "unit": "tokens/s"},
+        {"name": "parse", "value": round(count / full), "unit": "statements/s"},
+        {"name": "format", "value": round(count / fmt), "unit": "statements/s"},
+        {"name": "parse / lex time", "value": round(full / lex, 3), "unit": "x", "better": "lower"},
+        {"name": "texts parsed", "value": len(texts) - failed, "unit": f"of {len(texts)}"},
+    ]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"workload": source, "figures": figures}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["Child", "group_alive"]
@@ -52,7 +52,8 @@ class Child:
     name: str
     process: subprocess.Popen[bytes]
     log: Path
-    _read: int = field(default=0)
+    _start: int = 0  # where this run's output begins in the log
+    _read: int = 0  # how far `new_lines` has read
 
     @classmethod
     def start(
@@ -65,11 +66,27 @@ class Child:
         cwd: Path,
     ) -> Child:
         """Run `ksqlmv ARGUMENTS` (this interpreter's) as the leader of a new process group."""
+        command = [sys.executable, "-m", "ksqlmv", *arguments]
+        return cls.spawn(name, command, log_dir=log_dir, env=env, cwd=cwd)
+
+    @classmethod
+    def spawn(
+        cls,
+        name: str,
+        command: Sequence[str],
+        *,
+        log_dir: Path,
+        env: Mapping[str, str],
+        cwd: Path,
+    ) -> Child:
+        """Run any command as the leader of a new process group, output to `log_dir/NAME.log`."""
         log_dir.mkdir(parents=True, exist_ok=True)
         log = log_dir / f"{name}.log"
         with log.open("ab") as sink:
+            # a log keeps earlier runs' lines: read only what this run prints
+            before = sink.tell()
             process = subprocess.Popen(
-                [sys.executable, "-m", "ksqlmv", *arguments],
+                list(command),
                 stdin=subprocess.DEVNULL,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
@@ -78,7 +95,7 @@ class Child:
                 process_group=0,
                 preexec_fn=_die_with_parent,
             )
-        return cls(name, process, log)
+        return cls(name, process, log, before, before)
 
     @property
     def pid(self) -> int:
@@ -96,10 +113,13 @@ class Child:
         return self.process.poll()
 
     def lines(self) -> list[str]:
-        """Everything it printed so far."""
-        with contextlib.suppress(OSError):
-            return self.log.read_text(errors="replace").splitlines()
-        return []
+        """Everything this run of it printed so far."""
+        try:
+            with self.log.open("rb") as source:
+                source.seek(self._start)
+                return source.read().decode(errors="replace").splitlines()
+        except OSError:
+            return []
 
     def last_line(self) -> str:
         """The last line it printed that says something (an `Error:` line if there is one)."""
