@@ -175,7 +175,8 @@ async def _pull(
         None, prepared.run_stream, context.kafka_config, loop.call_soon_threadsafe
     )
     writer = ResultWriter(query.format, prepared.schema, prepared.query_id)
-    body = writer.header() + writer.rows(rows) + writer.end()
+    ending = writer.final_message("Query Completed")  # a stream's scan ends as a push query
+    body = writer.header() + writer.rows(rows) + ending + writer.end()
     return StreamingResponse(_single(body), content_type=writer.content_type)
 
 

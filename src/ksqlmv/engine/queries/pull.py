@@ -596,7 +596,8 @@ def prepare_pull(
             # ksqlDB names the (rewritten) predicate its type check failed on.
             raise AnalysisError(f"{message}\nStatement: {expression_text(query.where)}") from None
         raise
-    schema, _ = describe(planned, pull=True)
+    # A stream's pull query answers like a push query that ends: no KEY columns in its header.
+    schema, _ = describe(planned, pull=source.is_table)
     if source.is_table and not is_queryable(source):
         raise AnalysisError(
             f"The `{source.name}` table isn't queryable. To derive a queryable table, "  # noqa: S608

@@ -48,6 +48,7 @@ from ksqlmv.sql import ast, parse
 __all__ = ["CaseFailed", "RestRunner"]
 
 STATIC_TOPIC = "test_topic"
+DEFAULT_PARTITIONS = 4  # ksqlDB's test topics
 kafka_log = logging.getLogger("ksqlmv.server.rqtt.kafka")
 KEEP_TOPICS = ("_schemas", "__consumer_offsets")
 
@@ -230,7 +231,11 @@ class RestRunner:
     # -- topics and records -------------------------------------------------------------------
 
     def _prepare(self, case: TestCase, admin: list[str]) -> dict[str, int]:
-        """Create the topics the case reads (and register its schemas); returns them."""
+        """Create the topics the case uses, as ksqlDB's runner does; returns them.
+
+        Declared topics get their partitions (1 by default); topics of CREATE statements with
+        columns get the statement's PARTITIONS, or 4; topics only records name get 4.
+        """
         wanted: dict[str, int] = {}
         for spec in case.topics:
             wanted[spec.name] = spec.partitions or 1
@@ -245,12 +250,12 @@ class RestRunner:
                         props = ast.property_map(statement.properties)
                         topic = getattr(props.get("KAFKA_TOPIC"), "value", None)
                         partitions = getattr(props.get("PARTITIONS"), "value", None)
-                        if isinstance(topic, str) and partitions is None:
-                            wanted.setdefault(topic, 1)
+                        if isinstance(topic, str) and statement.elements:
+                            wanted.setdefault(topic, int(partitions or DEFAULT_PARTITIONS))
                         if isinstance(topic, str):
                             self._register_columns(statement, props, topic, types)
-        for record in case.inputs:
-            wanted.setdefault(record.topic, 1)
+        for record in (*case.inputs, *case.outputs):
+            wanted.setdefault(record.topic, DEFAULT_PARTITIONS)
         if not wanted:
             return wanted
         futures = self.admin.create_topics(
@@ -284,11 +289,12 @@ class RestRunner:
         )
 
     def _register(self, spec: TopicSpec) -> None:
+        """Pre-register a declared topic's schemas (with their ids, through IMPORT mode)."""
         if self.registry_url is None:
             return
-        for schema, subject, fmt in (
-            (spec.key_schema, f"{spec.name}-key", spec.key_format),
-            (spec.value_schema, f"{spec.name}-value", spec.value_format),
+        for schema, schema_id, subject, fmt in (
+            (spec.key_schema, spec.key_schema_id, f"{spec.name}-key", spec.key_format),
+            (spec.value_schema, spec.value_schema_id, f"{spec.name}-value", spec.value_format),
         ):
             if schema is None:
                 continue
@@ -298,10 +304,17 @@ class RestRunner:
             }
             if kind != "AVRO":
                 body["schemaType"] = "PROTOBUF" if "PROTOBUF" in kind else "JSON"
+            base = f"{self.registry_url}/subjects/{subject}"
             with contextlib.suppress(httpx.HTTPError):
+                if schema_id is None:
+                    httpx.post(f"{base}/versions", json=body, timeout=10)
+                    continue
+                mode = f"{self.registry_url}/mode/{subject}"
+                httpx.put(mode, json={"mode": "IMPORT"}, params={"force": "true"}, timeout=10)
                 httpx.post(
-                    f"{self.registry_url}/subjects/{subject}/versions", json=body, timeout=10
+                    f"{base}/versions", json={**body, "id": schema_id, "version": 1}, timeout=10
                 )
+                httpx.put(mode, json={"mode": "READWRITE"}, timeout=10)
 
     def _produce(self, records: tuple[RecordSpec, ...], shadow: _Shadow) -> None:
         if not records:
@@ -414,6 +427,9 @@ class RestRunner:
             consumer.close()
         if len(found) < count:
             raise CaseFailed(f"Topic {topic}: expected {count} records, found {len(found)}")
+        # Partitions interleave as they please: put records back in time order (stable, so
+        # each partition keeps its own order).
+        found.sort(key=lambda message: message.timestamp()[1])
         return found[:count]
 
     # -- between cases ------------------------------------------------------------------------
