@@ -62,7 +62,9 @@ class BrokerServer:
     def __init__(self, core: BrokerCore) -> None:
         self.core = core
         self._server: asyncio.Server | None = None
-        self._connections: set[asyncio.StreamWriter] = set()
+        # every open connection: its writer, its handler task and its answer-writing task
+        self._connections: dict[asyncio.StreamWriter, tuple[asyncio.Task[Any], asyncio.Task[None]]]
+        self._connections = {}
 
     async def start(self) -> tuple[str, int]:
         """Bind and start accepting; returns the bound (host, port)."""
@@ -75,11 +77,16 @@ class BrokerServer:
         return host, port
 
     async def close(self) -> None:
-        """Stop accepting and drop every connection."""
+        """Stop accepting, drop every connection and wait for their handlers to end."""
         if self._server is not None:
             self._server.close()
-        for writer in list(self._connections):
+        handlers = []
+        for writer, (handler, writing) in list(self._connections.items()):
+            writing.cancel()  # answers still pending (a long poll, a rebalance) are dropped
             writer.close()
+            handlers.append(handler)
+        if handlers:
+            await asyncio.wait(handlers, timeout=5)
         if self._server is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
@@ -91,8 +98,10 @@ class BrokerServer:
         queue: asyncio.Queue[asyncio.Future[bytes | None] | None] = asyncio.Queue(
             self.core.config.max_in_flight
         )
-        self._connections.add(writer)
         writing = asyncio.get_running_loop().create_task(self._write(queue, writer, label))
+        handler = asyncio.current_task()
+        assert handler is not None
+        self._connections[writer] = (handler, writing)
         try:
             while not writing.done():
                 frame = await self._read_frame(reader, label)
@@ -107,8 +116,8 @@ class BrokerServer:
             if not writing.done():
                 await queue.put(None)
             with contextlib.suppress(Exception):
-                await writing
-            self._connections.discard(writer)
+                await asyncio.wait([writing])  # ends on its own, or was cancelled by close()
+            self._connections.pop(writer, None)
             writer.close()
 
     async def _read_frame(self, reader: asyncio.StreamReader, label: str) -> bytes | None:
