@@ -4,6 +4,7 @@ and Kafka's error codes for what a real cluster refuses."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -184,3 +185,31 @@ def test_auto_create_can_be_switched_off(broker_process: Any, unique: Any) -> No
         KafkaError._UNKNOWN_TOPIC,
     )
     assert _admin(broker.bootstrap).list_topics(timeout=10).topics == {}
+
+
+def test_topics_come_and_go_while_another_is_busy(bootstrap: str, unique: Any) -> None:
+    admin = _admin(bootstrap)
+    busy = unique("busy")
+    stop = threading.Event()
+
+    def keep_producing() -> None:
+        producer = Producer({"bootstrap.servers": bootstrap, "logger": LOG})
+        while not stop.is_set():
+            for _ in range(1000):
+                producer.produce(busy, b"x" * 100, partition=0)
+            producer.flush(10)
+
+    worker = threading.Thread(target=keep_producing)
+    worker.start()
+    try:
+        for _ in range(5):
+            name = unique("short-lived")
+            admin.create_topics([NewTopic(name, 2)])[name].result(15)
+            _produce(bootstrap, name, [1, 2, 3])
+            started = time.monotonic()
+            admin.delete_topics([name])[name].result(15)
+            assert time.monotonic() - started < 5
+            assert name not in admin.list_topics(timeout=10).topics
+    finally:
+        stop.set()
+        worker.join(30)

@@ -55,9 +55,10 @@ async def _serve(config: BrokerConfig) -> int:
         if error.errno == errno.EADDRINUSE:
             print(f"ksqlmv broker: port {config.port} is already in use", file=sys.stderr)
             return PORT_IN_USE_EXIT
-        print(
-            f"ksqlmv broker: cannot listen on {config.host}:{config.port}: {error}", file=sys.stderr
-        )
+        print(f"ksqlmv broker: cannot start: {error}", file=sys.stderr)
+        return 1
+    except ValueError as error:  # a metadata file that is not JSON
+        print(f"ksqlmv broker: cannot read {config.data_dir}: {error}", file=sys.stderr)
         return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

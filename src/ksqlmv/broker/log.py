@@ -357,7 +357,7 @@ class PartitionLog:
         """Close every descriptor (the caller made the data durable first)."""
         self.closed = True
         for segment in self.segments:
-            segment.seal()
+            segment.release()
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_result(None)
