@@ -192,3 +192,24 @@ def test_an_external_broker_replaces_the_embedded_one(
             timeout=10
         )
         assert "_schemas" in topics.topics
+
+
+@pytest.mark.skipif(
+    any(importlib.util.find_spec(m) is None for m in ("ksqlmv.registry", "ksqlmv.server")),
+    reason="the registry or the ksqlDB server is not in this build",
+)
+def test_the_whole_stack_on_free_ports(local_run: Callable[..., Any]) -> None:
+    run = local_run("--kafka-port", "0", "--registry-port", "0", "--ksql-port", "0")
+    line = run.ready_line()
+    match = re.fullmatch(
+        r"ksqlmv local ready: broker=127\.0\.0\.1:(\d+) "
+        r"registry=http://127\.0\.0\.1:(\d+) ksql=http://127\.0\.0\.1:(\d+)",
+        line,
+    )
+    assert match, line
+    broker, registry, ksql = (int(port) for port in match.groups())
+    assert 0 not in (broker, registry, ksql)
+    _round_trip(f"127.0.0.1:{broker}")
+    assert httpx.get(f"http://127.0.0.1:{registry}/subjects", timeout=10).status_code == 200
+    assert httpx.get(f"http://127.0.0.1:{ksql}/info", timeout=10).status_code == 200
+    assert run.signal(signal.SIGTERM) == 0
