@@ -102,9 +102,14 @@ class QueryPlanner:
 
         self.selected_columns = self._selected_columns(query)
         stage, sources = plan_from(self, query.from_)
-        if query.window is not None and query.group_by is None:
-            raise AnalysisError("WINDOW clause requires a GROUP BY clause.")
         items = self.name_select(query.select, stage, sources)
+        if (
+            query.window is not None
+            and query.group_by is None
+            and not uses_aggregates(self, items, query.having)
+        ):
+            # (with aggregates, ksqlDB first names the columns missing from a GROUP BY)
+            raise AnalysisError("WINDOW clause requires a GROUP BY clause.")
         self.check_reserved([i for i in items if i[0] != STAR])
         if query.where is not None:
             stage = self.plan_where(stage, query.where)

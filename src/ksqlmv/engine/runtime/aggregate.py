@@ -15,6 +15,7 @@ from typing import Any
 from ksqlmv.engine.codegen.compiler import CodeBuilder
 from ksqlmv.engine.planning.nodes import AggregateNode
 from ksqlmv.engine.runtime.base import Emit, QueryContext, Row
+from ksqlmv.engine.runtime.final import FinalEmitter
 from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore, freeze
 from ksqlmv.engine.runtime.windows import grace_of, time_windows
 
@@ -41,6 +42,8 @@ class AggregateOperator:
         arguments: list[Callable[[Row], tuple[Any, ...]]],
         downstream: Emit,
         store: KeyValueStore,
+        *,
+        final: bool = False,
     ) -> None:
         self.ctx = ctx
         self.node = node
@@ -51,6 +54,11 @@ class AggregateOperator:
         self.count = len(functions)
         self.window = node.window
         self.grace = grace_of(node.window) if node.window is not None else 0
+        self.final: FinalEmitter | None = None
+        if final and node.window is not None:
+            # ksqlDB gives EMIT FINAL a grace period of 0 when the query names none.
+            self.grace = node.window.grace_ms or 0
+            self.final = FinalEmitter(node.window, self.grace, store, self._emit_final)
         self.keep = (
             max(node.window.retention_ms or 0, node.window.size_ms + self.grace)
             if node.window is not None
@@ -250,6 +258,7 @@ class AggregateOperator:
         add = self._add
         results = self._results
         downstream = self.downstream
+        final = self.final
         for window in windows:
             start, end = window
             if end <= close:
@@ -262,10 +271,19 @@ class AggregateOperator:
                 accs, last = found
                 accs, out_ts = add(accs, row), (last if last > ts else ts)
             store.put(full, (accs, out_ts), out_ts)
+            if final is not None:
+                final.written(full, found is None)
+                continue
             downstream(
                 key, (*key, *results(accs), out_ts, start, end), out_ts, window, headers, None
             )
+        if final is not None:
+            final.advance(self.stream_time, headers)
         self._expire()
+
+    def _emit_final(self, slot: Any, stored: Any, headers: Any) -> None:
+        key, row, ts, window = self.result_of(slot, stored)
+        self.downstream(key, row, ts, window, headers, None)
 
     def _expire(self) -> None:
         store = self.store

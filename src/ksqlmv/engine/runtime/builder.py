@@ -46,6 +46,7 @@ class QueryBuilder:
         self.query: RunningQuery | None = None
         self._materialize = False
         self._aggregates: dict[str, AggregateOperator] = {}
+        self._final = False
 
     def build(self, root: PlanNode, output: Emit | None = None) -> RunningQuery:
         """A running query for the plan under `root` (a SinkNode, or any node plus `output`)."""
@@ -107,7 +108,12 @@ class QueryBuilder:
             self._aggregate(node, downstream)
         elif isinstance(node, SuppressNode):
             assert node.window is not None
-            self._build(node.input, SuppressOperator(node.window, downstream))
+            if node.window.kind != "SESSION":
+                # Time windows are emitted final by the aggregation itself (runtime/final.py).
+                self._final = True
+                self._build(node.input, downstream)
+            else:
+                self._build(node.input, SuppressOperator(node.window, downstream))
         elif isinstance(node, JoinNode):
             from ksqlmv.engine.runtime.joins import build_join
 
@@ -149,7 +155,10 @@ class QueryBuilder:
         arguments = [self.row_function(input_schema, call.args) for call in node.aggregates]
         windowed = node.window is not None
         store = self.store(node.store, windowed)
-        operator = AggregateOperator(self.ctx, node, functions, arguments, downstream, store)
+        final, self._final = self._final, False
+        operator = AggregateOperator(
+            self.ctx, node, functions, arguments, downstream, store, final=final
+        )
         self._aggregates[node.id] = operator
         every = tuple(arg for call in node.aggregates for arg in call.args)
         operator.compile(self.code, self.row_function(input_schema, every) if every else _no_args)
