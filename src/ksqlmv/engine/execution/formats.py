@@ -56,7 +56,11 @@ def format_info(name: str, props: WithProperties, *, is_key: bool, source_name: 
         )
         validate_properties(format_spec(name), properties)
     except KsqlmvError as error:
-        raise AnalysisError(str(error)) from None
+        message = str(error)
+        if message.startswith("Configuration "):
+            # ksqlDB checks WITH properties while preparing the statement, and says so.
+            message = f"Failed to prepare statement: {message}"
+        raise AnalysisError(message) from None
     return FormatInfo(name, tuple(sorted(properties.items())))
 
 

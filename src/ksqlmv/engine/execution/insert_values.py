@@ -7,6 +7,7 @@ ROWPARTITION, ROWOFFSET and header columns may not. Tables need every primary-ke
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ksqlmv.engine.analysis.binder import Binder, Scope
@@ -39,12 +40,29 @@ def _evaluate(session: Session, expression: Any, target: SqlType, column: str) -
         ) from None
 
 
+def _unknown_target(known: Iterable[str], target: str) -> str:
+    """ksqlDB's error for an unknown target, with its hint when only the case differs."""
+    message = f"Cannot insert values into an unknown stream/table: `{target}`"
+    for name in known:
+        if name.upper() == target.upper() and name != target:
+            if target == target.upper():
+                return (
+                    f'{message}\nDid you mean "{name}"? Hint: wrap the source name in double '
+                    "quotes to make it case-sensitive."
+                )
+            return (
+                f"{message}\nDid you mean {name}? Hint: try removing double quotes from the "
+                "source name."
+            )
+    return message
+
+
 def insert_values(session: Session, stmt: s.InsertValues) -> StatementResult:
     """Write one record into a stream or table."""
     engine = session.engine
     source = engine.catalog.source(stmt.target)
     if source is None:
-        raise AnalysisError(f"Cannot insert values into an unknown stream/table: {stmt.target}")
+        raise AnalysisError(_unknown_target(engine.catalog.sources, stmt.target))
     if source.windowed:
         raise AnalysisError("Cannot insert values into windowed stream/table!")
     if source.is_source:

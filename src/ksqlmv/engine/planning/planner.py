@@ -442,7 +442,12 @@ class QueryPlanner:
         keys: dict[int, list[tuple[str, b.Bound]]] = {}
         values: list[tuple[str, b.Bound]] = []
         for name, expression, _ in items:
-            bound = binder.bind(expression)
+            try:
+                bound = binder.bind(expression)
+            except AnalysisError as error:
+                if str(error).startswith("Cast of "):
+                    raise AnalysisError(f"Invalid Select: {error}") from None
+                raise
             if bound.type is None:
                 raise AnalysisError(
                     "Can't infer a type of null. Please explicitly cast it to a required type, "

@@ -7,10 +7,15 @@ that column's value, and records with a NULL or negative one are dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ksqlmv.engine.catalog import DataSource
 from ksqlmv.engine.catalog.schema import ColumnKind
 from ksqlmv.engine.runtime.base import Headers, QueryContext, Row, Window
 from ksqlmv.engine.runtime.serdes import KeySerde, ValueSerde
+from ksqlmv.engine.runtime.timestamps import timestamp_parser
+from ksqlmv.sql.types import BaseType
 
 __all__ = ["SinkOperator"]
 
@@ -36,8 +41,12 @@ class SinkOperator:
         self.forward_headers = forward_headers
         self.ts_key: int | None = None
         self.ts_value: int | None = None
+        self.parse_ts: Callable[[Any], int] | None = None
         if target.timestamp is not None:
             column = target.schema.find(target.timestamp.column)
+            if column is not None and column.type.base is BaseType.STRING:
+                pattern = target.timestamp.format or "yyyy-MM-dd'T'HH:mm:ss.SSS"
+                self.parse_ts = timestamp_parser(pattern)
             if column is not None:
                 if column.kind is ColumnKind.KEY:
                     self.ts_key = [c.name for c in target.schema.key].index(column.name)
@@ -60,6 +69,12 @@ class SinkOperator:
             if holder is not None:
                 assert index is not None
                 value = holder[index]
+                if value is not None and self.parse_ts is not None:
+                    try:
+                        value = self.parse_ts(value)
+                    except Exception as error:
+                        self.ctx.report("Failed to extract timestamp", error)
+                        return
                 if value is None or value < 0:
                     return
                 ts = value
