@@ -185,3 +185,22 @@ def _running(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rindex(")") + 2] != "Z"
+
+
+def test_a_script_that_exits_non_zero_after_writing_its_results_still_counts(
+    bench_dir: Path,
+) -> None:
+    strict = WRITE.format(
+        doc="", name="strict", body="DOCUMENT = {'figures': [{'name': 'p99', 'value': 12}]}"
+    )
+    (bench_dir / "strict.py").write_text(strict + "    sys.exit(1)  # a target was missed\n")
+    bench = next(b for b in discover(bench_dir) if b.name == "strict")
+    outcome = run_benchmark(
+        bench,
+        quick=False,
+        results_dir=bench_dir / "results",
+        log_dir=bench_dir / "logs",
+        timeout=60,
+    )
+    assert outcome.status == "ok"
+    assert [(f.name, f.value) for f in outcome.figures] == [("p99", 12.0)]
