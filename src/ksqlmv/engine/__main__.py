@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         driver.close()
+        close = getattr(registry, "close", None)
+        if close is not None:
+            close()
     return 0
 
 
