@@ -19,6 +19,7 @@ change of meaning). A stream pull query reads the stream's topic up to its curre
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from ksqlmv.engine.planning.context import PlanContext
 from ksqlmv.engine.planning.nodes import SourceNode
 from ksqlmv.engine.planning.planner import PlannedQuery, QueryPlanner
 from ksqlmv.engine.queries.results import ResultSchema, describe
+from ksqlmv.engine.queries.timestamps import rewrite_timestamps
 from ksqlmv.engine.queries.views import TableView, is_queryable
 from ksqlmv.engine.runtime.base import Emit, QueryContext, Row
 from ksqlmv.engine.runtime.builder import QueryBuilder
@@ -542,6 +544,17 @@ class PullQuery:
         return rows[:limit] if limit is not None else list(rows)
 
 
+def _check_likes(node: Any, source: DataSource) -> None:
+    """ksqlDB checks LIKE's column type while reading the WHERE clause, before typing it."""
+    if isinstance(node, e.Like) and isinstance(node.value, e.ColumnRef):
+        _WhereAnalysis(source, True)._validate_like(node)
+    elif isinstance(node, e.LogicalBinary):
+        _check_likes(node.left, source)
+        _check_likes(node.right, source)
+    elif isinstance(node, e.Not):
+        _check_likes(node.operand, source)
+
+
 def pure_key_lookup(query: q.Query, source: DataSource) -> list[tuple[Any, ...]] | None:
     """The keys of a WHERE clause made only of key equalities (`ID = 1`, `ID IN (1, 2)`,
     `A = 1 AND B = 'x'`, and ORs of them), each disjunct naming every key column once; None for
@@ -588,6 +601,10 @@ def prepare_pull(
             "EMIT CHANGES to the end. To enable pull queries on streams, set the "
             "ksql.query.pull.stream.enabled config to 'true'."
         )
+    if query.where is not None:
+        query = dataclasses.replace(query, where=rewrite_timestamps(query.where))
+        if source.is_table:
+            _check_likes(query.where, source)
     try:
         planned = plan_transient(engine, query, config, query_id)
     except AnalysisError as error:

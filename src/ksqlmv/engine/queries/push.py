@@ -17,6 +17,7 @@ key, every other column is NULL. A stream's NULL values are not rows.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from ksqlmv.engine.drivers.feeds import Dispatch, Record, Start, TopicFeed, offs
 from ksqlmv.engine.planning.nodes import AggregateNode, JoinNode, SuppressNode, walk_plan
 from ksqlmv.engine.queries.pull import plan_transient
 from ksqlmv.engine.queries.results import ResultSchema, describe, tombstone_maker
+from ksqlmv.engine.queries.timestamps import rewrite_timestamps
 from ksqlmv.engine.runtime.base import QueryContext, Row
 from ksqlmv.engine.runtime.builder import QueryBuilder
 from ksqlmv.engine.runtime.query import RunningQuery
@@ -165,6 +167,8 @@ class PushQueries:
         share_key: tuple[Any, ...],
         earliest: bool,
     ) -> PushPipeline:
+        if query.where is not None:
+            query = dataclasses.replace(query, where=rewrite_timestamps(query.where))
         planned = plan_transient(self.engine, query, config, query_id)
         schema, sources = describe(planned, pull=False)
         ctx = QueryContext(

@@ -22,11 +22,12 @@ from ksqlmv.engine.planning.nodes import SourceNode
 from ksqlmv.engine.runtime.base import Row, Window
 from ksqlmv.engine.runtime.builder import MATERIALIZED
 from ksqlmv.engine.runtime.stores import KeyValueStore, freeze
+from ksqlmv.sql.types import ArrayType, MapType, SqlType, StructType
 
 if TYPE_CHECKING:
     from ksqlmv.engine.engine import KsqlEngine
 
-__all__ = ["Entry", "TableView", "is_queryable", "table_view"]
+__all__ = ["Entry", "TableView", "is_queryable", "table_view", "thaw"]
 
 Entry = tuple[tuple[Any, ...], Row, int, Window | None]
 """`(key, row, rowtime, window)` of one row, the row laid out as the table's source rows."""
@@ -37,16 +38,42 @@ def is_queryable(source: DataSource) -> bool:
     return source.is_table and (source.query_id is not None or source.is_source)
 
 
+def thaw(value: Any, sql_type: SqlType) -> Any:
+    """The value of a key column as rows carry it, from its frozen (hashable) form."""
+    if value is None:
+        return None
+    if isinstance(sql_type, ArrayType) and isinstance(value, tuple):
+        return [thaw(v, sql_type.element) for v in value]
+    if isinstance(sql_type, MapType) and isinstance(value, tuple):
+        return {k: thaw(v, sql_type.value) for k, v in value}
+    if isinstance(sql_type, StructType) and isinstance(value, tuple):
+        types = {f.name: f.type for f in sql_type.fields}
+        return {k: thaw(v, types[k]) if k in types else v for k, v in value}
+    return value
+
+
 class TableView:
     """Read access to one table's materialized rows (written by its query's thread)."""
 
-    def __init__(self, store: KeyValueStore, *, source_rows: bool, windowed: bool) -> None:
+    def __init__(
+        self,
+        store: KeyValueStore,
+        *,
+        source_rows: bool,
+        windowed: bool,
+        key_types: tuple[SqlType, ...] = (),
+    ) -> None:
         self.store = store
         self.source_rows = source_rows
         self.windowed = windowed
+        complex_keys = any(isinstance(t, ArrayType | MapType | StructType) for t in key_types)
+        self.key_types = key_types if complex_keys else ()
 
     def _entry(self, found: Any) -> Entry:
         key, row, ts, window = found
+        if self.key_types:
+            # Stores may hand back keys in their frozen form: rows compare real lists and maps.
+            key = tuple(thaw(v, t) for v, t in zip(key, self.key_types, strict=False))
         if self.source_rows:
             return key, row, ts, window
         # A sink's row is its value columns: add what a source row carries after them.
@@ -106,5 +133,8 @@ def table_view(engine: KsqlEngine, source: DataSource) -> TableView | None:
     if store is None:
         return None
     return TableView(
-        store, source_rows=isinstance(running.plan, SourceNode), windowed=source.windowed
+        store,
+        source_rows=isinstance(running.plan, SourceNode),
+        windowed=source.windowed,
+        key_types=tuple(c.type for c in source.schema.key),
     )

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import json
 import logging
+import random
+import re
 import time
 import traceback
 import uuid
@@ -61,19 +64,50 @@ def _loads(text: bytes | str) -> Any:
     return json.loads(text, parse_float=Decimal)
 
 
+_SCHEMA_IDS = itertools.count(random.randrange(100_000, 900_000, 1000))
+
+
 def _unique(case: TestCase) -> TestCase:
+    """The case with its topics and schema ids made its own, as ksqlDB's runner makes topics.
+
+    Schema ids are global in a registry that outlives the case, so each declared id is moved
+    to a fresh one, in the topics and in the statements that name it.
+    """
     suffix = uuid.uuid4().hex[:8]
     unique = f"{STATIC_TOPIC}_{suffix}"
+    ids: dict[int, int] = {}
+    for spec in case.topics:
+        for declared in (spec.key_schema_id, spec.value_schema_id):
+            if declared is not None and declared not in ids:
+                ids[declared] = next(_SCHEMA_IDS)
 
-    def topic(name: str) -> str:
-        return name.replace(STATIC_TOPIC, unique)
+    def text(statement: str) -> str:
+        statement = statement.replace(STATIC_TOPIC, unique)
+        for old, new in ids.items():
+            statement = re.sub(
+                rf"(SCHEMA_ID\s*=\s*){old}\b", rf"\g<1>{new}", statement, flags=re.IGNORECASE
+            )
+        return statement
+
+    def topic(spec: TopicSpec) -> TopicSpec:
+        return dataclasses.replace(
+            spec,
+            name=spec.name.replace(STATIC_TOPIC, unique),
+            key_schema_id=ids.get(spec.key_schema_id) if spec.key_schema_id else None,
+            value_schema_id=ids.get(spec.value_schema_id) if spec.value_schema_id else None,
+        )
 
     return dataclasses.replace(
         case,
-        statements=tuple(topic(s) for s in case.statements),
-        inputs=tuple(dataclasses.replace(r, topic=topic(r.topic)) for r in case.inputs),
-        outputs=tuple(dataclasses.replace(r, topic=topic(r.topic)) for r in case.outputs),
-        topics=tuple(dataclasses.replace(t, name=topic(t.name)) for t in case.topics),
+        statements=tuple(text(s) for s in case.statements),
+        inputs=tuple(
+            dataclasses.replace(r, topic=r.topic.replace(STATIC_TOPIC, unique)) for r in case.inputs
+        ),
+        outputs=tuple(
+            dataclasses.replace(r, topic=r.topic.replace(STATIC_TOPIC, unique))
+            for r in case.outputs
+        ),
+        topics=tuple(topic(t) for t in case.topics),
     )
 
 
@@ -95,15 +129,18 @@ class _Shadow:
 
     def _register(self, spec: TopicSpec) -> None:
         registry = self.driver.registry
-        for schema, subject, fmt in (
-            (spec.key_schema, f"{spec.name}-key", spec.key_format),
-            (spec.value_schema, f"{spec.name}-value", spec.value_format),
+        for schema, schema_id, subject, fmt in (
+            (spec.key_schema, spec.key_schema_id, f"{spec.name}-key", spec.key_format),
+            (spec.value_schema, spec.value_schema_id, f"{spec.name}-value", spec.value_format),
         ):
             if schema is None or (fmt or "AVRO").upper() != "AVRO":
                 continue
             text = schema if isinstance(schema, str) else json.dumps(schema)
             with contextlib.suppress(KsqlmvError):
-                registry.register(subject, text)
+                if schema_id is None:
+                    registry.register(subject, text)
+                else:
+                    registry.register_with_id(subject, text, schema_id)
 
     def source(self, topic: str) -> DataSource:
         found = [s for s in self.engine.catalog if s.topic == topic]
