@@ -5,6 +5,8 @@ results   the result columns of a query (names, types, which are keys) and its h
 views     materialized tables: the current row of every key, kept for pull queries
 pull      pull queries: ksqlDB's rules, key lookups, key ranges, window bounds and table scans
           over a view, and scans of a stream's topic
+where     a pull query's WHERE clause as ksqlDB reads it: lookups, scans and their errors
+timestamps text timestamps compared with ROWTIME and window bounds
 push      push queries: a transient pipeline over a topic feed, shared between the subscribers
           of the same stateless query; table tombstones as ksqlDB sends them
 ```
