@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ksqlmv.engine.runtime.codec import decode, encode
+from ksqlmv.engine.runtime.codec import decode, decode_many, encode
 from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore
 
 __all__ = [
@@ -110,19 +110,26 @@ class Checkpointer:
             produce(tracked.topic, marker_key, marker, 0, ())
 
 
+Raw = tuple[bytes, bytes | None]
+"""A changelog record as read: key bytes, value bytes (None deletes)."""
+
+
 @dataclass
 class Segment:
-    """The changes of one store between two markers, and the marker that completed them."""
+    """The changes of one store between two markers, and the marker that completed them.
+
+    Changes stay encoded until applied: only the last change of each key is ever decoded.
+    """
 
     sequence: int
     offsets: Offsets
-    changes: list[tuple[Any, Any]]
+    changes: list[Raw]
 
 
 @dataclass
 class _Log:
     segments: list[Segment] = field(default_factory=list)
-    tail: list[tuple[Any, Any]] = field(default_factory=list)
+    tail: list[Raw] = field(default_factory=list)
 
 
 def _read(records: Iterable[tuple[bytes | None, bytes | None]], topic: str) -> _Log:
@@ -130,17 +137,30 @@ def _read(records: Iterable[tuple[bytes | None, bytes | None]], topic: str) -> _
     for key, value in records:
         if key is None:
             continue
+        if not key.startswith(CHECKPOINT_KEY):
+            found.tail.append((key, value))
+            continue
         try:
-            if key.startswith(CHECKPOINT_KEY):
-                marker = decode(value or b"{}")
-                offsets = {(t, p): o for t, p, o in marker.get("offsets", [])}
-                found.segments.append(Segment(int(marker["seq"]), offsets, found.tail))
-                found.tail = []
-            else:
-                found.tail.append((decode(key), None if value is None else decode(value)))
-        except (ValueError, KeyError, TypeError) as error:
-            log.warning("skipping a record of changelog %s that does not decode: %s", topic, error)
+            marker = decode(value or b"")
+            offsets = {(t, p): o for t, p, o in marker.get("offsets", [])}
+            found.segments.append(Segment(int(marker["seq"]), offsets, found.tail))
+            found.tail = []
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            log.warning("skipping a marker of changelog %s that does not decode: %s", topic, error)
     return found
+
+
+def _decoded(raw: list[bytes], topic: str) -> list[Any]:
+    """The decoded items; those that do not decode become `_UNREADABLE` (and are logged)."""
+    found = decode_many(raw)
+    for index, item in enumerate(found):
+        if isinstance(item, ValueError):
+            log.warning("skipping a record of changelog %s that does not decode: %s", topic, item)
+            found[index] = _UNREADABLE
+    return found
+
+
+_UNREADABLE: Any = object()
 
 
 @dataclass
@@ -153,23 +173,34 @@ class RestorePlan:
     next_sequence: int
 
     def apply(self, stores: dict[str, TrackedStore]) -> int:
-        """Restore each store (by changelog topic); returns how many changes were applied."""
+        """Restore each store (by changelog topic); returns how many keys were restored."""
         applied = 0
         for topic, tracked in stores.items():
             found = self.logs.get(topic) or _Log()
-            restore = tracked.store.restore
+            latest: dict[bytes, bytes | None] = {}
+            past: set[bytes] = set()
             for segment in found.segments:
-                keep = self.target is not None and segment.sequence <= self.target
-                for key, value in segment.changes:
-                    if keep:
-                        restore(key, value)
-                        applied += 1
-                    else:
-                        tracked.dirty[key] = 0
+                if self.target is not None and segment.sequence <= self.target:
+                    for raw_key, raw_value in segment.changes:
+                        latest[raw_key] = raw_value
+                else:
+                    past.update(raw_key for raw_key, _ in segment.changes)
             # Keys written past the target are rewritten with their restored values (or
             # deleted) at the next checkpoint, so that later restores cannot see those writes.
-            for key, _ in found.tail:
-                tracked.dirty[key] = 0
+            past.update(raw_key for raw_key, _ in found.tail)
+            keys = _decoded(list(latest), topic)
+            present = [raw for raw in latest.values() if raw is not None]
+            values = iter(_decoded(present, topic))
+            restore = tracked.store.restore
+            for key, raw_value in zip(keys, latest.values(), strict=True):
+                value = None if raw_value is None else next(values)
+                if key is _UNREADABLE or value is _UNREADABLE:
+                    continue
+                restore(key, value)
+                applied += 1
+            for key in _decoded(list(past), topic):
+                if key is not _UNREADABLE:
+                    tracked.dirty[key] = 0
         return applied
 
 

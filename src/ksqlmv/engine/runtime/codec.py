@@ -17,7 +17,7 @@ import io
 import pickle
 from typing import Any
 
-__all__ = ["decode", "encode"]
+__all__ = ["decode", "decode_many", "encode"]
 
 _ALLOWED = frozenset({("decimal", "Decimal")})
 _PROTOCOL = 5
@@ -33,6 +33,33 @@ class _PlainData(pickle.Unpickler):
 def encode(value: Any) -> bytes:
     """The bytes of a store key or value."""
     return pickle.dumps(value, _PROTOCOL)
+
+
+def decode_many(items: list[bytes]) -> list[Any]:
+    """`decode` of each item, reading them as one stream of pickles (one unpickler, not one
+    each: several times faster for a changelog's worth). An item that does not decode on its
+    own gets `ValueError` in its place."""
+    stream = io.BytesIO(b"".join(items))
+    reader = _PlainData(stream)
+    found: list[Any] = []
+    end = 0
+    for data in items:
+        end += len(data)
+        failed = False
+        try:
+            value = reader.load()
+        except (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError):
+            failed = True
+        if failed or stream.tell() != end:
+            # This item was not one whole pickle: decode it alone, and resynchronize.
+            stream.seek(end)
+            reader = _PlainData(stream)
+            try:
+                value = decode(data)
+            except ValueError as error:
+                value = error
+        found.append(value)
+    return found
 
 
 def decode(data: bytes) -> Any:
