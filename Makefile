@@ -8,6 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 KSQLDB_TESTS ?= ../shared/ksqldb-tests
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
@@ -19,16 +20,21 @@ DEMO_ARGS ?=
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+# The demo needs only the runtime dependencies; tests and checks add the development tools.
+$(RUNTIME_STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "ksqlmv needs Python 3.11 or newer on PATH (python3.11, python3.12, ...)"; exit 2; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $(RUNTIME_STAMP)
+
+$(STAMP): $(RUNTIME_STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install ksqlmv with its development tools
 
-demo: $(STAMP) ## Run the whole platform on the embedded stack, live in a browser
+demo: $(RUNTIME_STAMP) ## Run the whole platform on the embedded stack, live in a browser
 	$(BIN)/ksqlmv demo $(DEMO_ARGS)
 
 test: $(STAMP) ## Run the whole test suite
