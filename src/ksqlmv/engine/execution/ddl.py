@@ -176,7 +176,7 @@ def create_source(session: Session, stmt: s.CreateSource) -> StatementResult:
         columns, props, key_format_info, value_format_info, topic, kind, stmt.name
     )
     if not columns:
-        raise AnalysisError("The statement does not define any columns.")
+        raise AnalysisError("No columns supplied.")
     schema = LogicalSchema(tuple(columns)).with_columns(tuple(columns))
     if kind is SourceKind.TABLE and not schema.key:
         extra = ""

@@ -180,7 +180,14 @@ def plan_aggregation(
                 output,
             )
         )
-        result = b.ColumnValue(resolution.return_type, expression_text(call), output)
+        # Errors name an aggregate as ksqlDB's rewritten query does: by its input columns'
+        # internal names (VALUE, or I1_BAR after a join), not by the qualified names.
+        joined = len(stage.scope.sources) > 1
+        text = expression_text(
+            call,
+            columns=lambda ref: f"{ref.source}_{ref.name}" if joined and ref.source else ref.name,
+        )
+        result = b.ColumnValue(resolution.return_type, text, output)
         found[normalized] = result
         return result
 
