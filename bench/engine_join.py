@@ -83,7 +83,10 @@ def main() -> None:
         produce(
             running.bootstrap_servers,
             order_topic,
-            [(v["customer_id"].encode(), r) for v, r in zip(order_values, order_records, strict=True)],
+            [
+                (v["customer_id"].encode(), r)
+                for v, r in zip(order_values, order_records, strict=True)
+            ],
             [v["ordered_at"] for v in order_values],
         )
         floor_before = fastavro_floor(ORDER_SCHEMA, order_records)

@@ -116,8 +116,7 @@ def main() -> None:
         floor = (floor_before + fastavro_floor(ORDER_SCHEMA, records)) / 2
     rate = result.rate
     print(
-        f"{args.records:,} Avro orders, {args.customers:,} customers, "
-        f"{windows:,} customer-minutes"
+        f"{args.records:,} Avro orders, {args.customers:,} customers, {windows:,} customer-minutes"
     )
     print(report_line("windowed CTAS end to end", rate, floor, TARGET))
     print(f"restore of the table after a restart: {restore:.1f} s (target <= {RESTORE_TARGET:g} s)")
