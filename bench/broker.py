@@ -250,37 +250,39 @@ def tansu() -> Iterator[Target | None]:
 # -- running -----------------------------------------------------------------------------------
 
 
-def measure(target: Target, records: int, repeats: int, latency_seconds: float) -> dict[str, Any]:
-    """Median figures of one broker over `repeats` runs."""
-    runs: dict[str, list[float]] = {
-        key: [] for key in ("produce_s", "consume_s", "small_s", "join_s", "p50_ms", "p99_ms")
-    }
-    for _ in range(repeats):
-        topic = _topic(target)
-        runs["produce_s"].append(produce(target, topic, records))
-        if target.holds_everything:
-            consumed, joined = consume(target, topic, records)
-            runs["consume_s"].append(consumed)
-            runs["join_s"].append(joined)
-        small = _topic(target, SMALL_PARTITIONS)
-        produce(target, small, SMALL_SET, SMALL_PARTITIONS)
-        runs["small_s"].append(consume(target, small, SMALL_SET)[0])
-        p50, p99 = latency(target, _topic(target), latency_seconds)
-        runs["p50_ms"].append(p50)
-        runs["p99_ms"].append(p99)
+def run_once(target: Target, records: int, latency_seconds: float) -> dict[str, float]:
+    """One run of every workload against one broker."""
+    run: dict[str, float] = {}
+    topic = _topic(target)
+    run["produce_s"] = produce(target, topic, records)
+    if target.holds_everything:
+        run["consume_s"], run["join_s"] = consume(target, topic, records)
+    small = _topic(target, SMALL_PARTITIONS)
+    produce(target, small, SMALL_SET, SMALL_PARTITIONS)
+    run["small_s"] = consume(target, small, SMALL_SET)[0]
+    run["p50_ms"], run["p99_ms"] = latency(target, _topic(target), latency_seconds)
+    return run
+
+
+def summarize(target: Target, runs: list[dict[str, float]], records: int) -> dict[str, Any]:
+    """Median figures of one broker over its runs."""
+
+    def median(key: str) -> float | None:
+        values = [run[key] for run in runs if key in run]
+        return statistics.median(values) if values else None
+
     megabytes = records * VALUE_SIZE / 1e6
-    produce_s = statistics.median(runs["produce_s"])
-    consume_s = statistics.median(runs["consume_s"]) if runs["consume_s"] else None
-    small_s = statistics.median(runs["small_s"])
+    produce_s, consume_s, small_s = median("produce_s"), median("consume_s"), median("small_s")
+    assert produce_s and small_s
     return {
         "produce_records_per_s": records / produce_s,
         "produce_mb_per_s": megabytes / produce_s,
         "consume_records_per_s": records / consume_s if consume_s else None,
         "consume_mb_per_s": megabytes / consume_s if consume_s else None,
         "small_consume_records_per_s": SMALL_SET / small_s,
-        "group_join_s": statistics.median(runs["join_s"]) if runs["join_s"] else None,
-        "latency_p50_ms": statistics.median(runs["p50_ms"]),
-        "latency_p99_ms": statistics.median(runs["p99_ms"]),
+        "group_join_s": median("join_s"),
+        "latency_p50_ms": median("p50_ms"),
+        "latency_p99_ms": median("p99_ms"),
         "peak_rss_mb": peak_rss_mb(target.pid),
         "runs": runs,
     }
@@ -351,19 +353,23 @@ def main() -> None:
     parser.add_argument("--no-tansu", action="store_true", help="skip Tansu even if installed")
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
-    results: dict[str, dict[str, Any]] = {}
     brokers: list[Callable[[], contextlib.AbstractContextManager[Target | None]]] = [
         ksqlmv_broker,
         mock_cluster,
     ]
     if not args.no_tansu:
         brokers.append(tansu)
-    for start in brokers:
-        with start() as target:
-            if target is None:
-                continue
-            print(f"measuring {target.name} ...", flush=True)
-            results[target.name] = measure(target, args.records, args.repeats, args.latency_seconds)
+    results: dict[str, dict[str, Any]] = {}
+    with contextlib.ExitStack() as running:
+        targets = [t for t in (running.enter_context(start()) for start in brokers) if t]
+        runs: dict[str, list[dict[str, float]]] = {target.name: [] for target in targets}
+        # round-robin, so the machine's other work weighs on every broker alike
+        for repeat in range(args.repeats):
+            for target in targets:
+                print(f"run {repeat + 1}/{args.repeats}: {target.name} ...", flush=True)
+                runs[target.name].append(run_once(target, args.records, args.latency_seconds))
+        for target in targets:
+            results[target.name] = summarize(target, runs[target.name], args.records)
     print(
         f"\nbroker: {args.records:,} records of {VALUE_SIZE} bytes, acks=all, "
         f"medians of {args.repeats} runs; latency at {LATENCY_RATE:,}/s"
