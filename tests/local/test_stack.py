@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,3 +61,31 @@ def test_a_failed_start_says_why(tmp_path: Path) -> None:
     with pytest.raises(ExecutionError, match="unknown service zookeeper"):
         stack.start()
     assert not stack.running
+
+
+def test_a_stack_does_not_outlive_a_crashed_owner(
+    tmp_path: Path, alive: Callable[[int], bool]
+) -> None:
+    owner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from ksqlmv.local import EmbeddedStack\n"
+            "stack = EmbeddedStack(data_dir=sys.argv[1]).start()\n"
+            "print(stack.pid('broker'), flush=True)\n"
+            "time.sleep(600)\n",
+            str(tmp_path / "owned"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert owner.stdout is not None
+    broker_pid = int(owner.stdout.readline())
+    owner.kill()  # no clean-up code runs in the owner
+    owner.wait()
+    owner.stdout.close()
+    deadline = time.monotonic() + 20
+    while alive(broker_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(broker_pid)

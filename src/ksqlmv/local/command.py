@@ -43,6 +43,13 @@ __all__ = ["command"]
     "[env KSQLMV_BOOTSTRAP_SERVERS].",
 )
 @click.option(
+    "--watch-pid",
+    type=int,
+    default=None,
+    hidden=True,  # for EmbeddedStack: a crashed test run must not leave a stack behind
+    help="Stop the stack when this process exits.",
+)
+@click.option(
     "--registry-auth",
     envvar="KSQLMV_REGISTRY_AUTH",
     default=None,
@@ -57,6 +64,7 @@ def command(
     ksql_port: int,
     services: str,
     bootstrap_servers: str | None,
+    watch_pid: int | None,
     registry_auth: str | None,
 ) -> None:
     """Start the embedded stack and print a line containing `ready` once it accepts connections.
@@ -71,5 +79,6 @@ def command(
         ports={"broker": kafka_port, "registry": registry_port, "ksql": ksql_port},
         bootstrap_servers=bootstrap_servers or None,
         registry_auth=registry_auth or None,
+        watch_pid=watch_pid,
     )
     asyncio.run(Supervisor(plan).run())

@@ -102,6 +102,7 @@ class StackPlan:
     bootstrap_servers: str | None = None  # an external broker: the embedded one is not started
     schema_registry_url: str | None = None  # used when no registry is started
     registry_auth: str | None = None
+    watch_pid: int | None = None  # stop everything once this process is gone (the harness's)
 
     def to_start(self) -> tuple[ServiceSpec, ...]:
         """The services to run, in table order (no broker when an external one is given)."""

@@ -82,6 +82,8 @@ class EmbeddedStack:
             str(self.data_dir),
             "--services",
             ",".join(self.services),
+            "--watch-pid",  # so a crashed test run does not leave the stack running
+            str(os.getpid()),
         ]
         for name, flag in _FLAGS.items():
             command += [flag, str(self._ports.get(name, 0))]

@@ -121,6 +121,7 @@ class Supervisor:
             loop.add_signal_handler(signum, self._stop.set)
         self.plan.data_dir.mkdir(parents=True, exist_ok=True)
         state = self.plan.data_dir / STATE_FILE
+        watching = loop.create_task(self._watch_parent()) if self.plan.watch_pid else None
         try:
             values = self._initial_values()
             for spec in specs:
@@ -136,6 +137,8 @@ class Supervisor:
             print(f"{READY_PREFIX} {addresses}", file=self._out, flush=True)
             await self._watch()
         finally:
+            if watching is not None:
+                watching.cancel()
             await self._stop_all()
             state.unlink(missing_ok=True)
             for signum in (signal.SIGINT, signal.SIGTERM):
@@ -241,6 +244,20 @@ class Supervisor:
             child = dead[0]
             await asyncio.gather(*child.pumps, return_exceptions=True)
             raise ServiceExitedError(child.spec.name, child.process.returncode, _why(child))
+
+    async def _watch_parent(self) -> None:
+        """Stop when the process in `plan.watch_pid` is gone (it may die without a word)."""
+        assert self.plan.watch_pid is not None
+        while True:
+            try:
+                os.kill(self.plan.watch_pid, 0)
+            except ProcessLookupError:
+                self._say(f"process {self.plan.watch_pid} is gone; stopping")
+                self._stop.set()
+                return
+            except PermissionError:
+                pass  # it exists, it is just not ours
+            await asyncio.sleep(0.5)
 
     async def _stop_all(self) -> None:
         for child in reversed(self._children):
