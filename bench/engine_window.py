@@ -8,9 +8,9 @@ minutes, each customer-minute updated about six times), on the embedded broker, 
 engine_common.py describes (every update is an output record, as ksqlDB with caching off). It
 also prints the time a new engine takes to restore that table from its changelog topics and be
 ready (target: at most 10 s), and, where quix-streams is importable by `--quix-python` (a Python
-with quixstreams installed), the same windowed count and sum in quix-streams on the same broker
-and topic, and our rate as a ratio of its (target: at least 2). Target against the fastavro
-floor: at least 0.35. Results go to bench/results/engine_window.json.
+with quixstreams installed; $KSQLMV_QUIX_PYTHON by default), the same windowed count and sum in
+quix-streams on the same broker and topic, and our rate as a ratio of its (target: at least 2).
+Target against the fastavro floor: at least 0.35. Results go to bench/results/engine_window.json.
 
     .venv/bin/python bench/engine_window.py [--records 1000000] [--quix-python PATH]
 """
@@ -18,7 +18,9 @@ floor: at least 0.35. Results go to bench/results/engine_window.json.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
 import subprocess
 import sys
 import time
@@ -45,6 +47,14 @@ RESTORE_TARGET = 10.0
 QUIX_APP = Path(__file__).resolve().parent / "engine_window_quix.py"
 
 
+def _quix_python() -> str | None:
+    """Where quix-streams runs: $KSQLMV_QUIX_PYTHON, else this interpreter if it has it."""
+    configured = os.environ.get("KSQLMV_QUIX_PYTHON")
+    if configured:
+        return configured
+    return sys.executable if importlib.util.find_spec("quixstreams") is not None else None
+
+
 def quix_rate(python: str, servers: str, registry: str, topic: str, records: int) -> float | None:
     """Records/s of the same aggregation in quix-streams, or None when it cannot run."""
     try:
@@ -69,7 +79,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--quix-python", default=None, help="a Python with quixstreams")
+    parser.add_argument(
+        "--quix-python",
+        default=_quix_python(),
+        help="a Python with quixstreams [default: $KSQLMV_QUIX_PYTHON, else this Python if it "
+        "has quixstreams]",
+    )
     args = parser.parse_args()
     load = load_average()
     values = orders(args.records, args.customers, step_ms=1)
