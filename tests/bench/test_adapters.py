@@ -158,6 +158,7 @@ CASES = [
             "parse pass, 16 files": (7.25, None, None),
             "plan replay": (0.13, None, None),
             "apply, per migration": (None, None, None),
+            "tool overhead, per migration": (None, None, None),
         },
     ),
     (
@@ -219,3 +220,9 @@ def test_a_missing_measure_is_shown_without_a_verdict() -> None:
 def test_an_unknown_benchmark_has_no_adapter() -> None:
     assert adapter_for("something_new") is None
     assert adapter_for("engine_join") is adapter_for("engine_stateless")
+
+
+def test_a_section_that_was_skipped_says_why() -> None:
+    figures = adapter_for("migrations")("migrations", MIGRATIONS_OFFLINE)  # type: ignore[misc]
+    apply = next(figure for figure in figures if figure.name == "apply, per migration")
+    assert apply.note == MIGRATIONS_OFFLINE["server"]
