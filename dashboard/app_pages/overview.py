@@ -103,7 +103,7 @@ def throughput_tiles(catalog: ServerCatalog, url: str) -> dict[str, float | None
     streams = sum(1 for source in catalog.sources if source.get("type") == "STREAM")
     tiles[2].metric("Streams", streams, border=True)
     tiles[3].metric("Tables", len(catalog.sources) - streams, border=True)
-    tiles[4].metric("Persistent queries", f"{running} / {len(queries)} running", border=True)
+    tiles[4].metric("Queries running", f"{running} / {len(queries)}", border=True)
     return measured
 
 

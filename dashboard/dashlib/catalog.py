@@ -89,7 +89,10 @@ class ServerCatalog:
                     "events/s (measured)": (measured or {}).get(name),
                 }
             )
-        columns = _SOURCE_COLUMNS if measured is not None else _SOURCE_COLUMNS[:-1]
+        # The server's statistics, or the meters' measurements when it reports none.
+        columns = _SOURCE_COLUMNS[:-3] + (
+            _SOURCE_COLUMNS[-1:] if measured is not None else _SOURCE_COLUMNS[-3:-1]
+        )
         return pd.DataFrame(rows, columns=columns)
 
     def queries_frame(self) -> pd.DataFrame:

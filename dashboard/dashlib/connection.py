@@ -29,6 +29,7 @@ from ksqlmv.errors import (
     ConfigError,
     KsqlmvError,
     ServiceUnavailableError,
+    StatementError,
 )
 from ksqlmv.migrations import find_config_file
 
@@ -186,12 +187,15 @@ def show_status_banner(status: ServerStatus) -> None:
 
 @contextlib.contextmanager
 def guard() -> Iterator[None]:
-    """Turn a server that went away mid-page into the banner instead of a traceback."""
+    """Turn a server that went away mid-page into the banner, and a request it refused (a view
+    dropped since the page listed it) into ksqlDB's message, instead of a traceback."""
     try:
         yield
     except (ServiceUnavailableError, AuthenticationError) as error:
         reachable = isinstance(error, AuthenticationError)
         show_status_banner(ServerStatus(client_options().url, reachable, error=str(error)))
+    except StatementError as error:
+        st.error(f"The server refused a request: {error}  \nerror code {error.error_code}")
 
 
 def migrations_config_path() -> Path | None:

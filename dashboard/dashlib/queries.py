@@ -25,6 +25,7 @@ from ksqlmv.sql.lexer import tokenize
 from ksqlmv.sql.tokens import Token, TokenType
 
 __all__ = [
+    "PULL_ROWS",
     "Kind",
     "Outcome",
     "QueryRun",
@@ -33,6 +34,10 @@ __all__ = [
     "parse_properties",
     "run_statement",
 ]
+
+
+PULL_ROWS = 10_000
+"""Rows of a pull query the editor keeps; the query is stopped beyond them."""
 
 
 class Kind(Enum):
@@ -244,10 +249,17 @@ def run_statement(
 
 
 def _pull(client: KsqlClient, outcome: Outcome, session: Session, _: Any) -> None:
-    result = client.pull(outcome.text, properties=session.properties, variables=session.variables)
-    outcome.columns = result.columns
-    outcome.rows = [row.values for row in result.rows]
-    outcome.message = f"{len(result.rows)} rows"
+    # A pull query over a stream scans all of it: keep the first PULL_ROWS and stop the rest.
+    with client.stream(
+        outcome.text, properties=session.properties, variables=session.variables
+    ) as query:
+        outcome.columns = query.header.column_names
+        outcome.rows = [row.values for row in itertools.islice(query, PULL_ROWS + 1)]
+    if len(outcome.rows) > PULL_ROWS:
+        del outcome.rows[PULL_ROWS:]
+        outcome.message = f"the first {PULL_ROWS:,} rows (the query stopped there)"
+    else:
+        outcome.message = f"{len(outcome.rows)} rows"
 
 
 def _push(client: KsqlClient, outcome: Outcome, session: Session, push: Any) -> None:

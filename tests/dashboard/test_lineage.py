@@ -155,3 +155,4 @@ def test_a_catalog_counts_reads_writes_and_base_streams() -> None:
     assert infos["CTAS_ORDER_STATUS_4"].materializes is None
     measured = catalog.sources_frame({"ORDERS": 12.0})
     assert measured.set_index("name").loc["ORDERS", "events/s (measured)"] == 12.0
+    assert "msgs/s in" not in measured.columns and "events/s (measured)" not in frame.columns

@@ -267,3 +267,23 @@ def test_migrations_page_says_what_info_and_validate_say(app_env: Any) -> None:
     sql = at.main.code[-1].value
     assert "CREATE TABLE revenue_per_minute" in sql
     assert "| MIGRATED" in at.main.code[0].value  # ksqlmv migrate info's own table
+
+
+def test_editor_keeps_the_first_rows_of_a_big_pull_query(
+    app_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashlib import queries
+    from ksqlmv.client import KsqlClient
+
+    monkeypatch.setattr(queries, "PULL_ROWS", 5)
+    with KsqlClient(app_env.ksqldb_url) as client:
+        outcome = queries.run_statement(
+            client, "SELECT * FROM ORDERS;", 1, queries.Session(), start_push_unexpected
+        )
+        assert outcome.ok and len(outcome.rows) == 5
+        assert outcome.message == "the first 5 rows (the query stopped there)"
+        assert client.pull("SELECT * FROM ORDERS_BY_STATUS;").rows, "the server carries on"
+
+
+def start_push_unexpected(sql: str, session: Any) -> Any:
+    raise AssertionError(f"not a push query: {sql}")
