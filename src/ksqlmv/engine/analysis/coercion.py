@@ -7,6 +7,7 @@ not have the common type get a CAST (literals are converted up front).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from ksqlmv.engine.analysis import bound as b
@@ -21,6 +22,7 @@ from ksqlmv.sql.types import (
     BIGINT,
     DOUBLE,
     INTEGER,
+    STRING,
     ArrayType,
     BaseType,
     MapType,
@@ -31,6 +33,18 @@ from ksqlmv.sql.types import (
 
 __all__ = ["coerce_list", "common_type", "string_number_type"]
 
+_TO_STRING = frozenset(
+    {
+        BaseType.BOOLEAN,
+        BaseType.INTEGER,
+        BaseType.BIGINT,
+        BaseType.DECIMAL,
+        BaseType.DOUBLE,
+        BaseType.TIMESTAMP,
+        BaseType.TIME,
+        BaseType.DATE,
+    }
+)
 _INT_RANGE = (-(2**31), 2**31 - 1)
 _BIGINT_RANGE = (-(2**63), 2**63 - 1)
 
@@ -73,6 +87,8 @@ def _can_coerce(source: SqlType, target: SqlType, lax: bool) -> SqlType | None:
         return target
     if lax and sb is BaseType.STRING and (is_number(target) or tb is BaseType.BOOLEAN):
         return target
+    if lax and tb is BaseType.STRING and sb in _TO_STRING:
+        return target  # a literal of any scalar type can be written as a string
     if sb is BaseType.STRING and tb in (BaseType.DATE, BaseType.TIME, BaseType.TIMESTAMP):
         return target
     if isinstance(source, ArrayType) and isinstance(target, ArrayType):
@@ -100,8 +116,12 @@ def _can_coerce(source: SqlType, target: SqlType, lax: bool) -> SqlType | None:
     return None
 
 
+class _Mismatch(AnalysisError):
+    """Types that have no common type (ksqlDB's InvalidCoercionException)."""
+
+
 def _mismatch(target: SqlType, source: SqlType, text: str) -> AnalysisError:
-    return AnalysisError(
+    return _Mismatch(
         f"operator does not exist: {target} = {source} ({text})\n"
         "Hint: You might need to add explicit type casts."
     )
@@ -113,32 +133,76 @@ def common_type(items: list[b.Bound]) -> SqlType | None:
     for item in items:
         if item.type is None:
             continue
-        if result is None:
-            result = item.type
-            continue
-        is_literal = isinstance(item, b.Constant)
-        text = item.value if isinstance(item, b.Constant) else None
-        if isinstance(text, str) and item.type.base is BaseType.STRING:
-            if is_number(result):
-                try:
-                    source = string_number_type(text)
-                except ValueError:
-                    raise AnalysisError(
-                        f'invalid input syntax for type {result.base.value}: "{text}".'
-                    ) from None
-                result = DOUBLE if DOUBLE in (source, result) else wider_number(source, result)
-                continue
-            if result.base is BaseType.BOOLEAN:
-                if not _boolean_text(text):
-                    raise AnalysisError(f'invalid input syntax for type BOOLEAN: "{text}".')
-                continue
-        common = _can_coerce(item.type, result, is_literal) or _can_coerce(
-            result, item.type, is_literal
-        )
-        if common is None:
-            raise _mismatch(result, item.type, item.text)
-        result = common
+        result = item.type if result is None else _resolve(item, result)
     return result
+
+
+def _resolve(item: b.Bound, result: SqlType) -> SqlType:
+    """The common type of `result` and one more (typed) item."""
+    assert item.type is not None
+    try:
+        if isinstance(item, b.CreateArray):
+            if not isinstance(result, ArrayType):
+                raise _mismatch(result, item.type, item.text)
+            return ArrayType(_resolve_all(result.element, item.items))
+        if isinstance(item, b.CreateMap):
+            if not isinstance(result, MapType):
+                raise _mismatch(result, item.type, item.text)
+            key = _resolve_all(result.key, [k for k, _ in item.entries])
+            value = _resolve_all(result.value, [v for _, v in item.entries])
+            return MapType(key, value)
+        if isinstance(item, b.CreateStruct):
+            if not isinstance(result, StructType):
+                raise _mismatch(result, item.type, item.text)
+            return _resolve_struct(item, result)
+    except _Mismatch as error:
+        # A constructor's element that does not fit is reported as the whole constructor.
+        raise _mismatch(result, item.type, item.text) from error
+    text = item.value if isinstance(item, b.Constant) else None
+    if isinstance(text, str) and item.type.base is BaseType.STRING:
+        if is_number(result):
+            try:
+                source = string_number_type(text)
+            except ValueError:
+                raise AnalysisError(
+                    f'invalid input syntax for type {result.base.value}: "{text}".'
+                ) from None
+            return DOUBLE if DOUBLE in (source, result) else wider_number(source, result)
+        if result.base is BaseType.BOOLEAN:
+            if not _boolean_text(text):
+                raise AnalysisError(f'invalid input syntax for type BOOLEAN: "{text}".')
+            return result
+    is_literal = isinstance(item, b.Constant)
+    common = _can_coerce(item.type, result, is_literal) or _can_coerce(
+        result, item.type, is_literal
+    )
+    if common is None:
+        raise _mismatch(result, item.type, item.text)
+    return common
+
+
+def _resolve_all(target: SqlType, items: Iterable[b.Bound]) -> SqlType:
+    result = target
+    for item in items:
+        if item.type is not None:
+            result = _resolve(item, result)
+    return result
+
+
+def _resolve_struct(item: b.CreateStruct, target: StructType) -> StructType:
+    values = dict(item.fields)
+    names = list(dict.fromkeys([*values, *(f.name for f in target.fields)]))
+    fields = []
+    for name in names:
+        value, wanted = values.get(name), target.field(name)
+        if wanted is None:
+            assert value is not None
+            fields.append(StructField(name, value.type or STRING))
+        elif value is None or value.type is None:
+            fields.append(StructField(name, wanted.type))
+        else:
+            fields.append(StructField(name, _resolve(value, wanted.type)))
+    return StructType(tuple(fields))
 
 
 def coerce_list(items: list[b.Bound], target: SqlType) -> list[b.Bound]:
