@@ -14,7 +14,7 @@ from typing import Any
 
 from ksqlmv.engine.codegen.compiler import CodeBuilder
 from ksqlmv.engine.planning.nodes import AggregateNode
-from ksqlmv.engine.runtime.base import Emit, QueryContext, Row
+from ksqlmv.engine.runtime.base import Emit, QueryContext, Row, fatal
 from ksqlmv.engine.runtime.final import FinalEmitter
 from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore, freeze
 from ksqlmv.engine.runtime.windows import grace_of, time_windows
@@ -77,18 +77,15 @@ class AggregateOperator:
 
         `all_arguments(row)` returns every aggregate's arguments, one after another. The
         generated code calls each aggregate's own `add`/`result` directly, with the same
-        error handling as the general path (a failing aggregate keeps its accumulator and
-        reports; a failing result is NULL).
+        error handling as the general path (a failing aggregate stops the query; a failing
+        result is NULL).
         """
         adds, results = [], []
         position = 0
         for index, function in enumerate(self.functions):
             inner = getattr(function, "inner", None)
             width = getattr(function, "columns", None)
-            report = code.ref(
-                lambda error, f=function: self.ctx.report(f"Error in aggregate {f!r}", error),
-                f"report{index}_",
-            )
+            report = code.ref(lambda error, f=function: self._failed(f, error), f"report{index}_")
             failed = code.ref(
                 lambda error, f=function: self.ctx.report(
                     f"Error computing aggregate {f!r}", error
@@ -106,8 +103,7 @@ class AggregateOperator:
             result = code.ref(inner.result, f"result{index}_")
             adds.append(
                 f"    try:\n        a{index} = {add}(accs[{index}], {value})\n"
-                f"    except Exception as error:\n        {report}(error)\n"
-                f"        a{index} = accs[{index}]\n"
+                f"    except Exception as error:\n        raise {report}(error) from error\n"
             )
             results.append(
                 f"    try:\n        r{index} = {result}(accs[{index}])\n"
@@ -154,15 +150,20 @@ class AggregateOperator:
         return self._slow_fold(accs, row, undo) if undo else self._add(accs, row)
 
     def _slow_fold(self, accs: list[Any], row: Row, undo: bool) -> list[Any]:
+        """The accumulators with `row` added (or undone)."""
         out = []
         for function, argument, acc in zip(self.functions, self.arguments, accs, strict=True):
             try:
                 values = argument(row)
                 out.append(function.undo(acc, *values) if undo else function.add(acc, *values))
             except Exception as error:
-                self.ctx.report(f"Error in aggregate {function!r}", error)
-                out.append(acc)
+                raise self._failed(function, error) from error
         return out
+
+    def _failed(self, function: Any, error: BaseException) -> fatal:
+        """An aggregate that fails (a DECIMAL overflow, ...) stops the query, as in ksqlDB."""
+        self.ctx.report(f"Error in aggregate {function!r}", error)
+        return fatal(f"Exception caught in process. processor=Aggregate, {function!r}: {error}")
 
     def _slow_results(self, accs: list[Any]) -> tuple[Any, ...]:
         results = []
