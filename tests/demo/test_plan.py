@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import re
+import time
 from pathlib import Path
 
 import click
 import pytest
 
 from ksqlmv.cli import cli
-from ksqlmv.demo import Addresses, DemoPlan, project_views
+from ksqlmv.demo import Addresses, Demo, DemoPlan, project_views
 from ksqlmv.demo.guide import PAGES, guide
 
 AT = Addresses("127.0.0.1:19092", "http://127.0.0.1:18081", "http://127.0.0.1:18088", "")
@@ -114,3 +116,12 @@ def test_the_guide_points_at_every_view_and_page(repo_root: Path) -> None:
     headless = guide(AT, 1.0, views, Path("logs"))
     assert "without the dashboard" in headless
     assert "/live?view=" not in headless
+
+
+def test_a_second_stop_request_kills_unless_it_is_the_same_one_twice() -> None:
+    demo = Demo(DemoPlan(), io.StringIO(), lambda line: None)
+    assert demo.request_stop() == "stopping"
+    assert demo.request_stop() == "", "a duplicate of the first (timeout signals twice)"
+    time.sleep(0.6)
+    assert demo.request_stop() == "killing"
+    assert demo.request_stop() == ""

@@ -17,6 +17,10 @@ from ksqlmv.errors import ConfigError
 __all__ = ["command"]
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_STOP_MESSAGES = {
+    "stopping": "stopping (Ctrl-C again to kill at once)",
+    "killing": "killing what is left",
+}
 
 
 def _port(name: str, flag: str) -> Callable[[click.decorators.FC], click.decorators.FC]:
@@ -115,8 +119,9 @@ def command(
     demo = Demo(plan, sys.stdout, _say)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        _say("stopping (Ctrl-C again to kill at once)" if not demo.stopping else "killing")
-        demo.request_stop()
+        action = demo.request_stop()
+        if action:
+            _say(_STOP_MESSAGES[action])
 
     handlers = {number: signal.signal(number, stop) for number in _STOP_SIGNALS}
     try:

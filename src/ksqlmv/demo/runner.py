@@ -51,6 +51,7 @@ _START_TIMEOUT = 120.0  # the stack, the dashboard: generous for a cold first st
 _STEP_TIMEOUT = 300.0  # migrations' ASSERTs wait up to two minutes each for topics and subjects
 _STOP_TIMEOUT = 10.0
 _WATCH = 0.25
+_REPEAT = 0.5  # seconds within which a second stop request is the same one
 
 
 class Demo:
@@ -69,19 +70,26 @@ class Demo:
         self._stop = threading.Event()
         self._hurry = threading.Event()
         self._began = time.monotonic()
+        self._stop_requested = 0.0
 
     # -- control ------------------------------------------------------------------------------
 
-    def request_stop(self) -> None:
-        """Stop cleanly; asked a second time, kill every step at once."""
-        if self._stop.is_set():
-            self._hurry.set()
-        self._stop.set()
+    def request_stop(self) -> str:
+        """Stop cleanly; asked a second time, kill every step at once. Returns what it does:
+        "stopping", "killing", or "" for a request that changes nothing.
 
-    @property
-    def stopping(self) -> bool:
-        """Whether a stop was requested."""
-        return self._stop.is_set()
+        Two requests less than half a second apart count as one: tools such as `timeout`
+        signal both the process and its group, so one stop can arrive twice.
+        """
+        now = time.monotonic()
+        if not self._stop.is_set():
+            self._stop_requested = now
+            self._stop.set()
+            return "stopping"
+        if now - self._stop_requested >= _REPEAT and not self._hurry.is_set():
+            self._hurry.set()
+            return "killing"
+        return ""
 
     def run(self) -> None:
         """Start everything, announce readiness, and wait for a stop or a failing step."""
