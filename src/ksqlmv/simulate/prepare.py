@@ -37,6 +37,7 @@ __all__ = [
     "create_topics",
     "register",
     "register_schemas",
+    "registry_call",
 ]
 
 AUTH_CODES = {KafkaError._AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED}
@@ -116,14 +117,14 @@ def connect_registry(settings: Settings, timeout: float) -> SchemaRegistryClient
     }
     registry = SchemaRegistryClient(config)
     try:
-        _registry_call(registry, settings.schema_registry_url, "", lambda: registry.get_subjects())
+        registry_call(registry, settings.schema_registry_url, "", lambda: registry.get_subjects())
     except KsqlmvError:
         registry.close()
         raise
     return registry
 
 
-def _registry_call(
+def registry_call(
     registry: SchemaRegistryClient, url: str, what: str, call: Callable[[], Any]
 ) -> Any:
     """`call`, with the registry's refusals and silences turned into ksqlmv errors."""
@@ -182,7 +183,7 @@ def register(registry: SchemaRegistryClient, url: str, topic: TopicSpec, index: 
     """Register version `index` of `topic`'s schemas; its schema id."""
     version = topic.versions[index]
     what = f"{version.name} as {topic.subject}"
-    registered = _registry_call(
+    registered = registry_call(
         registry,
         url,
         what,

@@ -8,10 +8,16 @@ topics exist and the schemas are registered or known to be accepted.
 Keys are UTF-8 strings (KAFKA format); values are Confluent wire-format Avro; the Kafka record
 timestamp is the event time, which the streams read too (TIMESTAMP=...). Records are paced to
 their arrival times unless pacing is off. Ctrl-C stops the run, flushes and returns the summary.
+
+A run rides out restarts of the services: the producer is idempotent, so a batch sent again
+after a broker restart is written once, and the first record of each schema version (whose
+serializer asks the registry for the schema's id) waits for a restarting registry, as records
+wait for a restarting broker, for at most the run's timeout.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -26,7 +32,7 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 
 from ksqlmv.config import Settings
 from ksqlmv.errors import SerdeError, ServiceUnavailableError
-from ksqlmv.simulate.engine import Simulation
+from ksqlmv.simulate.engine import Event, Simulation
 from ksqlmv.simulate.prepare import (
     AUTH_CODES,
     check_kafka,
@@ -34,6 +40,7 @@ from ksqlmv.simulate.prepare import (
     create_topics,
     register,
     register_schemas,
+    registry_call,
 )
 from ksqlmv.simulate.progress import Display, Stats, Summary
 from ksqlmv.simulate.scenario import Scenario
@@ -130,11 +137,14 @@ class _Throttled(logging.Handler):
 
 
 def producer_config(settings: Settings, client_id: str, timeout: float) -> dict[str, Any]:
-    """librdkafka settings of the simulator's producer: batches for throughput, and a record
-    that cannot be delivered within `timeout` seconds fails instead of waiting five minutes."""
+    """librdkafka settings of the simulator's producer: batches for throughput, each record
+    written once even when an acknowledgement is lost and the batch is sent again (idempotence),
+    and a record that cannot be delivered within `timeout` seconds fails instead of waiting five
+    minutes."""
     return {
         **settings.kafka_config(),
         "client.id": client_id,
+        "enable.idempotence": True,
         "linger.ms": 20,
         "batch.num.messages": 10_000,
         "queue.buffering.max.messages": 200_000,
@@ -211,8 +221,34 @@ class _Session:
             spec.versions[index].text,
             conf={"auto.register.schemas": True, "subject.name.strategy.type": "TOPIC"},
         )
-        self.serializers[(topic, index)] = serializer
         return serializer
+
+    def _first_value(self, event: Event, context: SerializationContext) -> bytes | None:
+        """The value of the first record of a schema version. Its serializer asks the registry
+        for the schema's id (once per run), so the registry must answer: while it does not (it
+        is restarting), wait and retry, as for the broker, for at most `timeout` seconds."""
+        if event.value is None:
+            return None  # a tombstone needs no schema: the next value brings the serializer
+        topic, index = event.topic, event.schema
+        url = self.settings.schema_registry_url
+        deadline = time.monotonic() + self.options.timeout
+        while True:
+            try:
+                serializer = self._serializer(topic, index)
+                value: bytes | None = registry_call(
+                    self.registry,
+                    url,
+                    f"the schema of {topic}",
+                    functools.partial(_encode, serializer, event, context),
+                )
+            except ServiceUnavailableError:
+                if time.monotonic() >= deadline:
+                    raise
+                self.producer.poll(0.25)  # deliveries go on meanwhile
+                self._tick(time.monotonic())
+                continue
+            self.serializers[(topic, index)] = serializer
+            return value
 
     def _health(self) -> None:
         if self.fatal is not None:
@@ -262,15 +298,11 @@ class _Session:
                         interrupted = stop.requested
                         break
                 topic = event.topic
-                serialize = serializers.get((topic, event.schema)) or self._serializer(
-                    topic, event.schema
-                )
-                try:
-                    value = None if event.value is None else serialize(event.value, contexts[topic])
-                except (ValueError, TypeError) as error:
-                    raise SerdeError(
-                        f"{topic}: event {event.event!r} does not encode: {error}"
-                    ) from None
+                serialize = serializers.get((topic, event.schema))
+                if serialize is None:
+                    value = self._first_value(event, contexts[topic])
+                else:
+                    value = _encode(serialize, event, contexts[topic])
                 key = event.key.encode()
                 while True:
                     try:
@@ -315,3 +347,13 @@ class _Session:
             left = len(self.producer)
         if left:
             self.display.message(f"{left} records were still waiting for an acknowledgement")
+
+
+def _encode(
+    serialize: Callable[[Any, Any], bytes | None], event: Event, context: SerializationContext
+) -> bytes | None:
+    """An event's value in the Avro wire format; SerdeError if it does not fit its schema."""
+    try:
+        return None if event.value is None else serialize(event.value, context)
+    except (ValueError, TypeError) as error:
+        raise SerdeError(f"{event.topic}: event {event.event!r} does not encode: {error}") from None
