@@ -129,8 +129,8 @@ def render(key: ReaderKey, window: TimeWindow) -> None:
         charted = frame[frame[spec.pick] == picked]
         specs = [dataclasses.replace(c, title=f"{c.title} · {picked}") for c in specs]
     drawn = [chart for chart in (build_chart(c, charted) for c in specs) if chart is not None]
-    for column, chart in zip(st.columns(max(len(drawn), 1)), drawn, strict=False):
-        column.altair_chart(chart, width="stretch")
+    for column, (data, chart) in zip(st.columns(max(len(drawn), 1)), drawn, strict=False):
+        column.vega_lite_chart(data, chart, width="stretch")
     st.dataframe(frame.head(DISPLAY_ROWS), hide_index=True, key=f"rows_{key.source}")
 
 

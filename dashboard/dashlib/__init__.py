@@ -7,7 +7,7 @@ readers     ReaderRegistry: one LiveTableReader per server, source and filters, 
 catalog     the server's sources, topics and queries in one read, as frames
 shaping     rows to frames, time windows, filter values, ksqlDB's statistics text
 views       KPI tiles and charts per view, as a table; specs derived for any other source
-charts      Altair charts for those specs (lines, bars, candles)
+charts      Vega-Lite specs for those charts (lines, bars, candles), as plain dictionaries
 lineage     topics, sources and queries as a graph tied to the migration files that made them
 queries     the query editor: statement kinds, SET/DEFINE, push queries streaming in a thread
 links       deep links: view, time window and filters in the query string

@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 import streamlit as st
 
-from dashlib.readers import ReaderKey, ReaderRegistry, open_reader
+from dashlib.queries import QueryRun
+from dashlib.readers import Reader, ReaderKey, ReaderRegistry, open_reader
 from ksqlmv.client import ClientOptions, KsqlClient
 from ksqlmv.config import Settings
 from ksqlmv.errors import (
@@ -85,7 +86,7 @@ class Viewer:
     readers: ReaderRegistry
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     page: str = ""
-    runs: list[Any] = field(default_factory=list)
+    runs: list[QueryRun] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def enter(self, page: str) -> None:
@@ -102,7 +103,7 @@ class Viewer:
         for run in runs:
             run.stop()
 
-    def watch(self, key: ReaderKey, *, only: bool = False) -> Any:
+    def watch(self, key: ReaderKey, *, only: bool = False) -> Reader:
         """The shared reader for `key`, this session's lease renewed; `only` lets go of the
         session's other readers (a live view replacing the one shown before)."""
         if only:

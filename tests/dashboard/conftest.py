@@ -28,15 +28,8 @@ MIGRATIONS_CONFIG = REPO_ROOT / "ksql" / "ksql-migrations.properties"
 if str(DASHBOARD) not in sys.path:
     sys.path.insert(0, str(DASHBOARD))
 
-PLATFORM_TOPICS = (
-    "customers",
-    "products",
-    "orders",
-    "payments",
-    "shipments",
-    "app_events",
-    "trades",
-)
+# The subjects the migrations assert: one value schema per platform topic.
+SUBJECTS = tuple(sorted(path.stem for path in (REPO_ROOT / "schemas").glob("*-value.avsc")))
 SIMULATORS = (("shop", 30.0), ("trading", 15.0))
 """Scenario and events per second: enough for views to change every second, light on 2 cores."""
 
@@ -104,7 +97,7 @@ def _wait_for_subjects(registry_url: str, timeout: float = 60.0) -> None:
     """Until the simulators have registered every subject the migrations assert."""
     from confluent_kafka.schema_registry import SchemaRegistryClient
 
-    wanted = {f"{topic}-value" for topic in PLATFORM_TOPICS}
+    wanted = set(SUBJECTS)
     deadline = time.monotonic() + timeout
     with SchemaRegistryClient({"url": registry_url}) as registry:
         while not wanted <= set(registry.get_subjects()):

@@ -38,7 +38,7 @@ def test_every_page_shows_the_banner_when_the_server_is_down(dead_server: str) -
         assert ":red[●] down" in at.sidebar.caption[0].value
 
 
-def run_until(at: AppTest, done: Callable[[AppTest], bool], timeout: float = 60.0) -> AppTest:
+def run_until(at: AppTest, done: Callable[[AppTest], bool], timeout: float = 90.0) -> AppTest:
     deadline = time.monotonic() + timeout
     while True:
         at.run()

@@ -123,17 +123,21 @@ def test_charts_need_their_columns(name: str) -> None:
 
 
 def test_line_chart_of_revenue_per_channel() -> None:
-    chart = build_chart(VIEWS["REVENUE_PER_MINUTE"].charts[0], revenue())
-    spec = chart.to_dict()
-    assert spec["mark"]["type"] == "line"
-    assert spec["encoding"]["x"] == {"field": "WINDOWSTART", "title": None, "type": "temporal"}
-    assert spec["encoding"]["color"]["field"] == "CHANNEL"
+    built = build_chart(VIEWS["REVENUE_PER_MINUTE"].charts[0], revenue())
+    assert built is not None
+    data, spec = built
+    assert list(data.columns) == ["WINDOWSTART", "REVENUE", "CHANNEL"]
+    assert spec["mark"] == {"type": "line", "point": True}
+    assert spec["encoding"]["x"] == {"field": "WINDOWSTART", "type": "temporal", "title": None}
+    assert spec["encoding"]["color"] == {"field": "CHANNEL", "type": "nominal"}
     assert spec["title"] == "Revenue per minute"
+    json.dumps(spec)  # plain data, ready for st.vega_lite_chart
 
 
 def test_candles_draw_wicks_and_bodies_coloured_by_direction() -> None:
-    chart = build_chart(VIEWS["TRADES_OHLC_1M"].charts[0], candles())
-    spec = chart.to_dict()
+    built = build_chart(VIEWS["TRADES_OHLC_1M"].charts[0], candles())
+    assert built is not None
+    data, spec = built
     wick, body = spec["layer"]
     assert wick["mark"]["type"] == "rule" and body["mark"]["type"] == "bar"
     assert (wick["encoding"]["y"]["field"], wick["encoding"]["y2"]["field"]) == (
@@ -144,6 +148,14 @@ def test_candles_draw_wicks_and_bodies_coloured_by_direction() -> None:
         "OPEN_PRICE",
         "CLOSE_PRICE",
     )
-    assert "datum.CLOSE_PRICE >= datum.OPEN_PRICE" in json.dumps(spec)
-    data = chart_data(VIEWS["TRADES_OHLC_1M"].charts[0], candles())
+    assert spec["encoding"]["color"]["condition"]["test"] == (
+        "datum['CLOSE_PRICE'] >= datum['OPEN_PRICE']"
+    )
     assert list(data["WINDOWSTART"]) == sorted(data["WINDOWSTART"])
+
+
+def test_field_names_that_look_nested_are_escaped() -> None:
+    frame = to_frame(("a.b", "WINDOWSTART"), [(1, START), (2, START + MINUTE)])
+    built = build_chart(Chart("line", "WINDOWSTART", "a.b"), frame)
+    assert built is not None
+    assert built[1]["encoding"]["y"]["field"] == "a\\.b"
