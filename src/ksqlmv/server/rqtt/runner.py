@@ -404,12 +404,12 @@ class RestRunner:
     def _caught_up(self, consumer: Consumer, topics: list[str]) -> bool:
         partitions: list[TopicPartition] = []
         for topic in topics:
-            metadata = consumer.list_topics(topic, timeout=5).topics.get(topic)
+            metadata = consumer.list_topics(topic, timeout=self.timeout).topics.get(topic)
             if metadata is not None and metadata.error is None:
                 partitions += [TopicPartition(topic, p) for p in metadata.partitions]
-        committed = consumer.committed(partitions, timeout=5) if partitions else []
+        committed = consumer.committed(partitions, timeout=self.timeout) if partitions else []
         for tp in committed:
-            low, high = consumer.get_watermark_offsets(tp, timeout=5)
+            low, high = consumer.get_watermark_offsets(tp, timeout=self.timeout)
             if high > low and tp.offset < high:
                 return False
         return True
@@ -448,7 +448,7 @@ class RestRunner:
             {**self.kafka, "group.id": f"rqtt-{uuid.uuid4()}", "enable.auto.commit": False}
         )
         try:
-            metadata = consumer.list_topics(topic, timeout=5).topics.get(topic)
+            metadata = consumer.list_topics(topic, timeout=self.timeout).topics.get(topic)
             partitions = sorted(metadata.partitions) if metadata is not None else [0]
             consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
             found: list[Any] = []
