@@ -143,7 +143,7 @@ def grid_rows(driver: Any) -> list[tuple[str, ...]]:
     return rows
 
 
-def test_a_live_view_changes_in_front_of_the_viewer(dashboard: str, browser: Any) -> None:
+def test_a_live_view_changes_in_front_of_the_viewer(browser: Any, dashboard: str) -> None:
     browser.get(f"{dashboard}/live?view=ORDERS_BY_STATUS")
     first = wait_for(lambda: grid_rows(browser), what="the rows of ORDERS_BY_STATUS")
     assert "Orders" in metric_values(browser)
@@ -182,7 +182,7 @@ def test_a_live_view_changes_in_front_of_the_viewer(dashboard: str, browser: Any
     ],
 )
 def test_screenshot_of_each_page(
-    dashboard: str, browser: Any, name: str, path: str, ready: str
+    browser: Any, dashboard: str, name: str, path: str, ready: str
 ) -> None:
     from selenium.webdriver.common.by import By
 
