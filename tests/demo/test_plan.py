@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import time
@@ -125,3 +126,16 @@ def test_a_second_stop_request_kills_unless_it_is_the_same_one_twice() -> None:
     time.sleep(0.6)
     assert demo.request_stop() == "killing"
     assert demo.request_stop() == ""
+
+
+def test_the_guide_names_the_dashboards_own_pages(repo_root: Path) -> None:
+    tree = ast.parse((repo_root / "dashboard" / "app.py").read_text())
+    (pages,) = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets)
+    ]
+    assert [(title, path) for _, title, _, path in pages] == [
+        (title, path) for title, path, _ in PAGES
+    ]
