@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -271,3 +272,46 @@ def test_push_query_limit_gives_40003(ksql_stack: Any, names: Names) -> None:
         process.wait(20)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_bad_requests_do_not_disturb_a_running_query(ksql: Any, names: Names) -> None:
+    stream, topic = _stream(ksql, names)
+    client, context, lines = _open_push(ksql.url, f"SELECT * FROM {stream} EMIT CHANGES;")
+    try:
+        next(lines)
+        time.sleep(0.3)
+        assert httpx.post(f"{ksql.url}/ksql", content=b"{oops").status_code == 400
+        assert ksql.post("CREATE STREAM NOPE AS SELECT * FROM MISSING;").status_code == 400
+        assert httpx.post(f"{ksql.url}/query-stream", json={"sql": "SELEKT"}).status_code == 400
+        with socket.create_connection(tuple(ksql.url[7:].split(":")), timeout=5) as raw:  # type: ignore[arg-type]
+            raw.sendall(b"\x00\x01garbage that is not HTTP\r\n\r\n")
+            raw.recv(1024)
+        ksql.produce(topic, [("still", {"V": 1})])
+        assert json.loads(next(lines)) == ["still", 1]
+    finally:
+        context.__exit__(None, None, None)
+        client.close()
+
+
+def test_print_topic(ksql: Any, names: Names) -> None:
+    _, topic = _stream(ksql, names)
+    ksql.produce(topic, [("a", {"V": 1}), ("b", {"V": 2})], ts=1_700_000_000_000)
+    response = httpx.post(
+        f"{ksql.url}/query-stream",
+        json={"sql": f"PRINT '{topic}' FROM BEGINNING LIMIT 2;"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    lines = response.text.splitlines()
+    assert lines[:2] == ["Key format: KAFKA_STRING", "Value format: JSON"]
+    assert lines[2] == ('rowtime: 2023/11/14 22:13:20.000 Z, key: a, value: {"V": 1}, partition: 0')
+    assert len(lines) == 4
+    refused = httpx.post(
+        f"{ksql.url}/query-stream",
+        json={"sql": f"PRINT '{topic}' FROM BEGINNING LIMIT 1;"},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 406
+    missing = httpx.post(f"{ksql.url}/query-stream", json={"sql": "PRINT 'no_such_topic_x';"})
+    assert missing.status_code == 400
+    assert "Could not find topic 'no_such_topic_x'" in missing.json()["message"]
