@@ -283,7 +283,8 @@ def test_bad_requests_do_not_disturb_a_running_query(ksql: Any, names: Names) ->
         assert httpx.post(f"{ksql.url}/ksql", content=b"{oops").status_code == 400
         assert ksql.post("CREATE STREAM NOPE AS SELECT * FROM MISSING;").status_code == 400
         assert httpx.post(f"{ksql.url}/query-stream", json={"sql": "SELEKT"}).status_code == 400
-        with socket.create_connection(tuple(ksql.url[7:].split(":")), timeout=5) as raw:  # type: ignore[arg-type]
+        host, port = ksql.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as raw:
             raw.sendall(b"\x00\x01garbage that is not HTTP\r\n\r\n")
             raw.recv(1024)
         ksql.produce(topic, [("still", {"V": 1})])
