@@ -145,3 +145,26 @@ def test_window_expiry_reaches_the_changelog() -> None:
     store.expire(150)  # windows that ended before 150
     assert store.data == {("k", 100, 200): 2}
     assert set(tracker.dirty) == {("k", 0, 100)}
+
+
+def test_bulk_restore_of_a_window_store_equals_restoring_one_by_one() -> None:
+    import random
+
+    from ksqlmv.engine.runtime.stores import WindowStore
+
+    rng = random.Random(3)
+    records = []
+    for _ in range(2_000):
+        start = rng.randrange(10) * 100
+        slot = ((f"k{rng.randrange(20)}",), start, start + 100)
+        records.append((slot, None if rng.random() < 0.2 else rng.randrange(1000)))
+    one, bulk = WindowStore("one"), WindowStore("bulk")
+    for slot, value in records:
+        one.restore(slot, value)
+    bulk.restore_many(records)
+    assert bulk.data == one.data
+    assert bulk.by_key == one.by_key
+    one.expire(500)
+    bulk.expire(500)
+    assert bulk.data == one.data
+    assert all(end >= 500 for (_, _, end) in bulk.data)

@@ -191,13 +191,13 @@ class RestorePlan:
             keys = _decoded(list(latest), topic)
             present = [raw for raw in latest.values() if raw is not None]
             values = iter(_decoded(present, topic))
-            restore = tracked.store.restore
+            entries = []
             for key, raw_value in zip(keys, latest.values(), strict=True):
                 value = None if raw_value is None else next(values)
-                if key is _UNREADABLE or value is _UNREADABLE:
-                    continue
-                restore(key, value)
-                applied += 1
+                if key is not _UNREADABLE and value is not _UNREADABLE:
+                    entries.append((key, value))
+            tracked.store.restore_many(entries)
+            applied += len(entries)
             for key in _decoded(list(past), topic):
                 if key is not _UNREADABLE:
                     tracked.dirty[key] = 0

@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -58,7 +59,6 @@ from ksqlmv.engine.drivers.feeds import (
     TopicFeed,
     inline,
     offset_reset,
-    read_to_end,
 )
 from ksqlmv.engine.drivers.synced import SyncedConsumer
 from ksqlmv.engine.runtime.base import Headers, fatal
@@ -213,17 +213,19 @@ class KafkaDriver:
         self, topic: str, key: bytes | None, value: bytes | None, ts: int, headers: Headers = ()
     ) -> None:
         """Write one record (listeners of `topic` see it first)."""
-        for listener in self.listeners.get(topic, ()):
-            listener(key, value, ts, headers)
+        listeners = self.listeners.get(topic)
+        if listeners:
+            for listener in listeners:
+                listener(key, value, ts, headers)
+        produce = self.producer.produce
+        timestamp = ts if ts > 0 else 0
         while True:
             try:
-                self.producer.produce(
-                    topic,
-                    value=value,
-                    key=key,
-                    timestamp=max(int(ts), 0),
-                    headers=list(headers) if headers else None,
-                )
+                # (the per-record path: positional arguments, no headers argument when empty)
+                if headers:
+                    produce(topic, value, key, timestamp=timestamp, headers=list(headers))
+                else:
+                    produce(topic, value, key, timestamp=timestamp)
                 return
             except BufferError:
                 self.producer.poll(0.05)  # the local queue is full: let deliveries drain it
@@ -290,12 +292,7 @@ class KafkaDriver:
                 topic: [] for topic in trackers
             }
             for topic, found in records.items():
-                read_to_end(
-                    self.kafka_config,
-                    [topic],
-                    lambda batch, found=found: found.extend((r[1], r[2]) for r in batch),  # type: ignore[misc]
-                    timeout=max(self.timeout, 60.0),
-                )
+                found.extend(self.read_changelog(topic, timeout=max(self.timeout, 120.0)))
             plan = plan_restore(records)
             done = threading.Event()
 
@@ -357,6 +354,52 @@ class KafkaDriver:
         if previous is not None:
             previous.stop()
         self.feeds[query.query_id] = feed.start()
+
+    def read_changelog(
+        self, topic: str, *, timeout: float = 120.0
+    ) -> list[tuple[bytes | None, bytes | None]]:
+        """Every `(key, value)` of a one-partition changelog topic, up to its end offset now.
+
+        Reads in large batches and keeps only keys and values: restoring a store is bound by
+        how fast its changelog can be read.
+        """
+        consumer = Consumer(
+            {
+                **self.kafka_config,
+                "group.id": f"ksqlmv-restore-{uuid.uuid4()}",
+                "enable.auto.commit": False,
+                "fetch.wait.max.ms": 20,
+                "fetch.max.bytes": 64 * 1024 * 1024,
+                "max.partition.fetch.bytes": 16 * 1024 * 1024,
+                "logger": kafka_log,
+            }
+        )
+        found: list[tuple[bytes | None, bytes | None]] = []
+        try:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=timeout)
+            if high <= low:
+                return found
+            consumer.assign([TopicPartition(topic, 0, low)])
+            deadline = time.monotonic() + timeout
+            position = low
+            while position < high:
+                if time.monotonic() > deadline:
+                    raise ServiceUnavailableError(
+                        f"could not read changelog {topic} to its end within {timeout:g}s"
+                    )
+                for message in consumer.consume(10_000, 0.1):
+                    if message.error() is not None:
+                        continue
+                    offset = int(message.offset() or 0)
+                    if offset >= high:
+                        continue
+                    found.append((message.key(), message.value()))
+                    position = offset + 1
+        except KafkaException as error:
+            raise ServiceUnavailableError(f"cannot read changelog {topic}: {error}") from None
+        finally:
+            consumer.close()
+        return found
 
     def wait_ready(self, query_id: str, timeout: float = 60.0) -> bool:
         """Wait until a query has restored its stores and is reading; False on timeout."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -69,6 +69,11 @@ class KeyValueStore:
             self.data.pop(key, None)
         else:
             self.data[key] = value
+
+    def restore_many(self, entries: Iterable[tuple[Any, Any]]) -> None:
+        """Apply changelog records in order, without writing them back."""
+        for key, value in entries:
+            self.restore(key, value)
 
     def items(self) -> Iterator[tuple[Any, Any]]:
         """Every entry, in insertion order."""
@@ -131,6 +136,28 @@ class WindowStore(KeyValueStore):
         """Apply one changelog record without writing it back."""
         self._track(key, value is not None)
         super().restore(key, value)
+
+    def restore_many(self, entries: Iterable[tuple[Any, Any]]) -> None:
+        """Apply changelog records in order; the expiry heap is built once at the end."""
+        data, by_key, ends, order = self.data, self.by_key, self.ends, self._pushed
+        for slot, value in entries:
+            key, start, end = slot
+            if value is None:
+                if data.pop(slot, None) is not None:
+                    found = by_key.get(key)
+                    if found is not None:
+                        found.discard((start, end))
+                        if not found:
+                            del by_key[key]
+                continue
+            if slot not in data:
+                windows = by_key.get(key)
+                if windows is None:
+                    windows = by_key[key] = set()
+                windows.add((start, end))
+                ends.append((end, next(order), slot))
+            data[slot] = value
+        heapq.heapify(ends)
 
     def expire(self, before: int) -> None:
         """Drop windows that ended before `before` (retention); the changelog hears of each."""
