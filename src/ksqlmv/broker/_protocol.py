@@ -36,6 +36,7 @@ __all__ = [
     "encode_error_answer",
     "encode_response",
     "error_code",
+    "frame_body",
     "make",
     "nested",
     "peek_prefix",
@@ -149,6 +150,11 @@ def encode_response(correlation_id: int, response: Any) -> bytes:
     _SIZE.pack_into(view, 0, len(view) - 4)
     del view
     return buffer.getvalue()
+
+
+def frame_body(correlation_id: int, body: bytes) -> bytes:
+    """Frame a response body packed by hand, behind response header v0."""
+    return _SIZE.pack(len(body) + 4) + _SIZE.pack(correlation_id) + body
 
 
 def encode_error_answer(correlation_id: int) -> bytes:

@@ -133,5 +133,6 @@ class BrokerCore:
 
 
 # A request handler: the broker, the decoded request and the peer's address -> the kio response
-# entity, or None for a request that gets no answer (Produce with acks=0).
+# entity, a response body it packed itself (bytes, header v0), or None for a request that gets
+# no answer (Produce with acks=0).
 Handler = Callable[[BrokerCore, Request, str], Awaitable[Any]]

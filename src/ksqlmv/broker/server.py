@@ -28,6 +28,7 @@ from ksqlmv.broker._protocol import (
     decode_request,
     encode_error_answer,
     encode_response,
+    frame_body,
     peek_prefix,
 )
 from ksqlmv.broker.core import BrokerCore, Handler
@@ -152,6 +153,8 @@ class BrokerServer:
         response = await handler(self.core, request, peer)
         if response is None:
             return None
+        if isinstance(response, bytes):  # a body the handler packed itself (header v0)
+            return frame_body(request.correlation_id, response)
         return encode_response(request.correlation_id, response)
 
     async def _write(
