@@ -230,6 +230,17 @@ class KafkaDriver:
             except BufferError:
                 self.producer.poll(0.05)  # the local queue is full: let deliveries drain it
 
+    def _produce_changelog(
+        self, topic: str, key: bytes | None, value: bytes | None, ts: int, headers: Headers = ()
+    ) -> None:
+        """Write one changelog record (changelogs have one partition and no listeners)."""
+        while True:
+            try:
+                self.producer.produce(topic, value, key, partition=0, timestamp=ts if ts > 0 else 0)
+                return
+            except BufferError:
+                self.producer.poll(0.05)
+
     def _delivered(self, error: KafkaError | None, message: Any) -> None:
         if error is not None:
             self.delivery_errors += 1
@@ -283,7 +294,7 @@ class KafkaDriver:
         properties = query.ctx.properties
         service_id = str(properties.get("ksql.service.id") or "default_")
         trackers = self.trackers.get(query.query_id, {})
-        checkpointer = Checkpointer(list(trackers.values()), self.produce)
+        checkpointer = Checkpointer(list(trackers.values()), self._produce_changelog)
         lock = threading.Lock()
         feed_box: list[_QueryFeed] = []
 
