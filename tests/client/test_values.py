@@ -79,3 +79,15 @@ def test_from_json(sql_type: t.SqlType, raw: Any, expected: Any) -> None:
 
 def test_to_json_encodes_bytes_as_base64() -> None:
     assert to_json({"B": b"!", "L": [b"#"], "N": 1}) == {"B": "IQ==", "L": ["Iw=="], "N": 1}
+
+
+def test_to_json_writes_times_as_ksqldb_does() -> None:
+    import datetime as dt
+
+    aware = dt.datetime(2026, 11, 26, 13, 0, 1, 250_000, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert to_json(aware) == "2026-11-26T12:00:01.250"
+    assert to_json(dt.datetime(2026, 1, 2, 3, 4, 5)) == "2026-01-02T03:04:05.000"
+    assert to_json(dt.date(2026, 1, 2)) == "2026-01-02"
+    assert to_json(dt.time(3, 4, 5, 6000)) == "03:04:05.006"
+    # what ksqlDB writes back reads as the same instant
+    assert from_json(t.TIMESTAMP, to_json(aware)) == 1795694401250

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
@@ -13,7 +14,7 @@ from ksqlmv.client import _protocol as p
 from ksqlmv.client._base import STREAM_TIMEOUT, ClientOptions
 from ksqlmv.client._results import QueryResult
 from ksqlmv.config import Settings
-from ksqlmv.errors import ServiceUnavailableError, StatementError
+from ksqlmv.errors import KsqlmvError, ServiceUnavailableError, StatementError
 
 __all__ = ["AsyncKsqlClient", "AsyncPushQuery"]
 
@@ -206,6 +207,7 @@ class AsyncPushQuery:
         self._client = client
         self._response = response
         self._closed = False
+        self._ended = False
         self._items = self._parse(tombstones)
         self.header: p.QueryHeader
 
@@ -234,10 +236,16 @@ class AsyncPushQuery:
                 yield item
 
     async def aclose(self) -> None:
-        """Stop the query and free its connection."""
-        if not self._closed:
-            self._closed = True
-            await self._response.aclose()
+        """Stop the query and free its connection; a query still running is closed on the
+        server too (`/close-query`), as `PushQuery.close` does."""
+        if self._closed:
+            return
+        self._closed = True
+        header = getattr(self, "header", None)
+        if not self._ended and header is not None and header.query_id:
+            with contextlib.suppress(KsqlmvError):
+                await self._client.close_query(header.query_id)
+        await self._response.aclose()
 
     async def _parse(self, tombstones: bool) -> AsyncIterator[p.QueryHeader | p.Row]:
         parser = p.StreamParser(tombstones=tombstones)
@@ -245,6 +253,7 @@ class AsyncPushQuery:
             async for chunk in self._response.aiter_text():
                 for item in parser.feed(chunk):
                     yield item
+            self._ended = True
             for item in parser.finish():
                 yield item
         except (httpx.TransportError, httpx.StreamClosed) as error:

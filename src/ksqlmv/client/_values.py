@@ -168,9 +168,17 @@ _FROM_JSON: dict[t.BaseType, Callable[[t.SqlType, Any], Any]] = {
 
 
 def to_json(value: Any) -> Any:
-    """A Python value as ksqlDB's REST API takes it in inserts: bytes as base64, Decimal as-is."""
+    """A Python value as ksqlDB's REST API takes it in inserts: bytes as base64, Decimal as-is,
+    datetimes, dates and times as the text ksqlDB writes them (a naive datetime is UTC)."""
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
+    if isinstance(value, dt.datetime):
+        utc = value.astimezone(dt.UTC) if value.tzinfo else value
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
     if isinstance(value, list):
         return [to_json(item) for item in value]
     if isinstance(value, dict):

@@ -14,6 +14,7 @@ goes away and re-snapshots when it comes back.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -27,6 +28,8 @@ from ksqlmv.client.quoting import quote_identifier, where_equals
 from ksqlmv.errors import KsqlmvError, ServiceUnavailableError
 
 __all__ = ["LiveTable", "LiveTableReader", "LiveTableState"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,5 +225,9 @@ class LiveTableReader:
         return self._keys
 
     def _changed(self) -> None:
-        if self._on_change is not None:
+        if self._on_change is None:
+            return
+        try:
             self._on_change(self.table)
+        except Exception:  # a failing callback must not stop the view from following changes
+            log.exception("on_change callback of the live view of %s failed", self.source)
