@@ -40,7 +40,23 @@ def _encoding_type(frame: pd.DataFrame, column: str) -> str:
 
 
 def _tooltip(data: pd.DataFrame) -> list[Spec]:
-    return [{"field": _field(c), "type": _encoding_type(data, c)} for c in data.columns]
+    fields: list[Spec] = []
+    for column in data.columns:
+        field: Spec = {"field": _field(column), "type": _encoding_type(data, column)}
+        if field["type"] == "temporal":
+            field.update(format="%Y-%m-%d %H:%M:%S", formatType="utc")
+        fields.append(field)
+    return fields
+
+
+def _x(data: pd.DataFrame, column: str, **extra: Any) -> Spec:
+    """The x encoding; times are drawn in UTC on a 24-hour axis, as the tables show them."""
+    encoding: Spec = {"field": _field(column), "type": _encoding_type(data, column), "title": None}
+    if encoding["type"] == "temporal":
+        encoding["scale"] = {"type": "utc"}
+        encoding["axis"] = {"format": "%H:%M", "formatType": "utc", "labelOverlap": True}
+    encoding.update(extra)
+    return encoding
 
 
 def chart_data(spec: Chart, frame: pd.DataFrame) -> pd.DataFrame | None:
@@ -62,7 +78,7 @@ def chart_data(spec: Chart, frame: pd.DataFrame) -> pd.DataFrame | None:
 
 def _line(spec: Chart, data: pd.DataFrame) -> Spec:
     encoding: Spec = {
-        "x": {"field": _field(spec.x), "type": _encoding_type(data, spec.x), "title": None},
+        "x": _x(data, spec.x),
         "y": {"field": _field(spec.y), "type": "quantitative"},
         "tooltip": _tooltip(data),
     }
@@ -74,12 +90,7 @@ def _line(spec: Chart, data: pd.DataFrame) -> Spec:
 def _bar(spec: Chart, data: pd.DataFrame) -> Spec:
     x_type = _encoding_type(data, spec.x)
     encoding: Spec = {
-        "x": {
-            "field": _field(spec.x),
-            "type": x_type,
-            "sort": "-y" if x_type == "nominal" else "ascending",
-            "title": None,
-        },
+        "x": _x(data, spec.x, sort="-y" if x_type == "nominal" else "ascending"),
         "y": {
             "field": _field(spec.y),
             "type": "quantitative",
@@ -108,7 +119,7 @@ def _candles(spec: Chart, data: pd.DataFrame) -> Spec:
     }
     return {
         "encoding": {
-            "x": {"field": _field(spec.x), "type": "temporal", "title": None},
+            "x": _x(data, spec.x),
             "color": {"condition": {"test": rising, "value": _UP}, "value": _DOWN},
             "tooltip": _tooltip(data),
         },

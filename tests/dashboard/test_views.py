@@ -128,7 +128,16 @@ def test_line_chart_of_revenue_per_channel() -> None:
     data, spec = built
     assert list(data.columns) == ["WINDOWSTART", "REVENUE", "CHANNEL"]
     assert spec["mark"] == {"type": "line", "point": True}
-    assert spec["encoding"]["x"] == {"field": "WINDOWSTART", "type": "temporal", "title": None}
+    assert spec["encoding"]["x"] == {
+        "field": "WINDOWSTART",
+        "type": "temporal",
+        "title": None,
+        # UTC on a 24-hour axis, as the table below the chart shows the windows
+        "scale": {"type": "utc"},
+        "axis": {"format": "%H:%M", "formatType": "utc", "labelOverlap": True},
+    }
+    tooltip = {field["field"]: field for field in spec["encoding"]["tooltip"]}
+    assert tooltip["WINDOWSTART"]["formatType"] == "utc"
     assert spec["encoding"]["color"] == {"field": "CHANNEL", "type": "nominal"}
     assert spec["title"] == "Revenue per minute"
     json.dumps(spec)  # plain data, ready for st.vega_lite_chart
