@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ksqlmv.broker.log import PartitionLog
+from ksqlmv.broker.segment import fsync_directory
 from ksqlmv.broker.topic_config import TopicSettings, validate_configs
 from ksqlmv.errors import KafkaError
 
@@ -54,11 +55,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         file.flush()
         os.fsync(file.fileno())
     os.replace(temporary, path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    fsync_directory(path.parent)
 
 
 @dataclass(slots=True)
@@ -180,6 +177,7 @@ class Catalog:
             topic.partitions.append(
                 PartitionLog.open(directory, name, partition, topic.settings, 0)
             )
+        fsync_directory(self.topics_dir)  # the partition directories exist after a power loss
         self.topics[name] = topic
         self.save()
         return topic

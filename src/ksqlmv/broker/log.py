@@ -33,7 +33,7 @@ from ksqlmv.broker.records import (
     set_log_append_time,
     stamp_offset,
 )
-from ksqlmv.broker.segment import Segment, segment_bases
+from ksqlmv.broker.segment import Segment, fsync_directory, segment_bases
 from ksqlmv.broker.topic_config import TopicSettings
 from ksqlmv.errors import KafkaError
 
@@ -52,6 +52,7 @@ class SyncToken:
     segment: Segment
     position: int
     sealing: tuple[Segment, ...]
+    new_files: bool  # a segment was created since the last round: fsync the directory too
 
 
 class PartitionLog:
@@ -71,6 +72,7 @@ class PartitionLog:
         self._visible_base = 0
         self._visible_position = 0
         self._sealing: list[Segment] = []
+        self._new_files = True
         self._active_since = time.time()
         self._cursors: OrderedDict[int, tuple[int, int]] = OrderedDict()
         self._waiters: set[asyncio.Future[None]] = set()
@@ -193,6 +195,7 @@ class PartitionLog:
         old = self.segments[-1]
         new = Segment.create(self.directory, old.next_offset, self.settings.index_interval_bytes)
         self._sealing.append(old)
+        self._new_files = True
         self.segments.append(new)
         self._bases.append(new.base_offset)
         self._active_since = time.time()
@@ -203,8 +206,9 @@ class PartitionLog:
         """Capture what the next fsync covers (on the event loop)."""
         sealing = tuple(self._sealing)
         self._sealing.clear()
+        new_files, self._new_files = self._new_files, False
         active = self.segments[-1]
-        return SyncToken(active.next_offset, active, active.size, sealing)
+        return SyncToken(active.next_offset, active, active.size, sealing, new_files)
 
     def sync_files(self, token: SyncToken) -> None:
         """fsync what `token` covers (in the flusher's thread)."""
@@ -212,6 +216,8 @@ class PartitionLog:
             segment.sync()
             segment.sync_index()
         token.segment.sync()
+        if token.new_files:
+            fsync_directory(self.directory)
 
     def finish_sync(self, token: SyncToken) -> None:
         """Publish the durable end: advance the HWM and wake fetches (on the event loop)."""

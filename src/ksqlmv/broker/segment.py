@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ksqlmv.broker.records import HEADER_SIZE, BatchHeader, crc32c, read_header
 
-__all__ = ["Segment", "close_readers", "segment_bases"]
+__all__ = ["Segment", "close_readers", "fsync_directory", "segment_bases"]
 
 INDEX_ENTRY = struct.Struct(">iiq")
 _CHUNK = 1 << 16
@@ -69,6 +69,15 @@ def close_readers() -> None:
 def segment_bases(directory: Path) -> list[int]:
     """Base offsets of the segments in a partition directory, ascending."""
     return sorted(int(path.stem) for path in directory.glob("*.log") if path.stem.isdigit())
+
+
+def fsync_directory(path: Path) -> None:
+    """Make the entries of a directory (files created, renamed) durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_all(fd: int, data: bytes | bytearray) -> None:
