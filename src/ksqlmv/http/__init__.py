@@ -27,6 +27,7 @@ from ksqlmv.http.routing import Router as Router
 from ksqlmv.http.routing import default_error_handler as default_error_handler
 from ksqlmv.http.server import HttpServer as HttpServer
 from ksqlmv.http.server import Limits as Limits
+from ksqlmv.http.server import bind_error as bind_error
 
 __all__ = [
     "Answer",
@@ -42,6 +43,7 @@ __all__ = [
     "Response",
     "Router",
     "StreamingResponse",
+    "bind_error",
     "default_error_handler",
     "json_response",
     "parse_bool",

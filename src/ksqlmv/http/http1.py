@@ -15,14 +15,14 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Protocol
 
 import httptools
 
 from ksqlmv.errors import HttpError
-from ksqlmv.http.messages import Answer, App, Request, Response, StreamingResponse
+from ksqlmv.http.messages import App, Request, Response, StreamingResponse
+from ksqlmv.http.routing import ErrorHandler, call_app, refusal_response
 
 if TYPE_CHECKING:
     from ksqlmv.http.server import Limits
@@ -87,7 +87,7 @@ class Http1Connection(asyncio.Protocol):
         limits: Limits,
         connections: set[Http1Connection],
         h2c: H2cFactory | None = None,
-        error_handler: Callable[[Request, Exception], Response] | None = None,
+        error_handler: ErrorHandler | None = None,
     ) -> None:
         self.app = app
         self.limits = limits
@@ -248,11 +248,7 @@ class Http1Connection(asyncio.Protocol):
     def _refuse(self, refusal: HttpError) -> None:
         """Answer a request we could not even parse, after the ones before it, then close."""
         self._refusal = None
-        request = Request("GET", "/")
-        if self.error_handler is not None:
-            response = self.error_handler(request, refusal)
-        else:
-            response = Response(refusal.status, refusal.message.encode(), "text/plain")
+        response = refusal_response(Request("GET", "/"), refusal, self.error_handler)
         self._refused = response
         if self.transport is None or self._closing:
             return
@@ -277,7 +273,7 @@ class Http1Connection(asyncio.Protocol):
                 self._reading_paused = False
                 if self.transport is not None and self._refused is None:
                     self.transport.resume_reading()
-            answer = await self._answer(request)
+            answer = await call_app(self.app, request, self.error_handler)
             if self.transport is None or self.transport.is_closing():
                 return
             head = request.method == "HEAD"
@@ -291,17 +287,6 @@ class Http1Connection(asyncio.Protocol):
                 self.close()
                 return
             self.last_activity = time.monotonic()
-
-    async def _answer(self, request: Request) -> Answer:
-        try:
-            return await self.app(request)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:
-            log.exception("unhandled error answering %s %s", request.method, request.raw_path)
-            if self.error_handler is not None:
-                return self.error_handler(request, error)
-            return Response(500, b"Internal Server Error", "text/plain")
 
     def _write_response(
         self, response: Response, keep_alive: bool, head: bool, http10: bool

@@ -29,14 +29,15 @@ import h2.events
 import h2.exceptions
 
 from ksqlmv.errors import HttpError
-from ksqlmv.http.messages import Answer, App, Request, Response, StreamingResponse
+from ksqlmv.http.messages import App, Request, Response, StreamingResponse
+from ksqlmv.http.routing import ErrorHandler, call_app, refusal_response
+from ksqlmv.http.server import drain
 
 __all__ = ["Http2Connection", "Http2Factory"]
 
 log = logging.getLogger(__name__)
 
 _SWITCHING = b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
-ErrorHandler = Callable[[Request, Exception], Response]
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +263,7 @@ class Http2Connection(asyncio.Protocol):
 
     async def _serve(self, stream: _Stream) -> None:
         try:
-            answer = await self._answer(stream.request)
+            answer = await call_app(self.app, stream.request, self.error_handler)
             if isinstance(answer, StreamingResponse):
                 await self._stream(stream, answer)
             else:
@@ -276,17 +277,6 @@ class Http2Connection(asyncio.Protocol):
             self.streams.pop(stream.stream_id, None)
             if not self.streams:
                 self._arm_idle_timer()
-
-    async def _answer(self, request: Request) -> Answer:
-        try:
-            return await self.app(request)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:
-            log.exception("unhandled error answering %s %s", request.method, request.raw_path)
-            if self.error_handler is not None:
-                return self.error_handler(request, error)
-            return Response(500, b"Internal Server Error", "text/plain")
 
     def _head(
         self,
@@ -378,10 +368,7 @@ class Http2Connection(asyncio.Protocol):
                 return
 
     def _refuse(self, stream: _Stream, error: HttpError) -> None:
-        if self.error_handler is not None:
-            response = self.error_handler(stream.request, error)
-        else:
-            response = Response(error.status, error.message.encode(), "text/plain")
+        response = refusal_response(stream.request, error, self.error_handler)
         stream.body.clear()
         stream.feeder = _BodyStream(self, stream.stream_id)  # drop whatever else arrives
         stream.task = asyncio.get_running_loop().create_task(self._refusal(stream, response))
@@ -511,11 +498,6 @@ class Http2Factory:
 
     async def close(self, grace: float = 5.0) -> None:
         """Let streams in flight finish (up to `grace` seconds), then close every connection."""
-        deadline = time.monotonic() + grace
-        for connection in list(self.connections):
-            if connection.idle:
-                connection.close()
-        while any(not c.idle for c in self.connections) and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
+        await drain(self.connections, grace)
         for connection in list(self.connections):
             connection.close()

@@ -10,15 +10,24 @@ through the error handlers it was given (one place per server for its error-body
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ksqlmv.errors import HttpError, KsqlmvError
-from ksqlmv.http.messages import Answer, Request, Response, json_response
+from ksqlmv.http.messages import Answer, App, Request, Response, json_response
 
-__all__ = ["ErrorHandler", "Handler", "Route", "Router", "default_error_handler"]
+__all__ = [
+    "ErrorHandler",
+    "Handler",
+    "Route",
+    "Router",
+    "call_app",
+    "default_error_handler",
+    "refusal_response",
+]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +88,31 @@ def default_error_handler(request: Request, error: Exception) -> Response:
             headers=error.headers,
         )
     return json_response({"error_code": 500, "message": "Internal Server Error"}, 500)
+
+
+async def call_app(app: App, request: Request, error_handler: ErrorHandler | None) -> Answer:
+    """`app`'s answer to `request`, as both protocols ask for it: an exception the app lets out
+    is logged and rendered by `error_handler` (a plain 500 without one), so a bug in one handler
+    never takes the connection down."""
+    try:
+        return await app(request)
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:
+        log.exception("unhandled error answering %s %s", request.method, request.raw_path)
+        if error_handler is not None:
+            return error_handler(request, error)
+        return Response(500, b"Internal Server Error", "text/plain")
+
+
+def refusal_response(
+    request: Request, refusal: HttpError, error_handler: ErrorHandler | None
+) -> Response:
+    """The response to a request refused before any handler saw it (malformed, too large), in
+    the server's error dialect when it has one."""
+    if error_handler is not None:
+        return error_handler(request, refusal)
+    return Response(refusal.status, refusal.message.encode(), "text/plain")
 
 
 class Router:

@@ -20,16 +20,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Protocol
 
+from ksqlmv.errors import ConfigError, PortInUseError
 from ksqlmv.http.http1 import H2cFactory, Http1Connection
 from ksqlmv.http.messages import App
 from ksqlmv.http.routing import ErrorHandler, default_error_handler
 
-__all__ = ["HttpServer", "Limits"]
+__all__ = ["HttpServer", "Limits", "bind_error", "drain"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,32 @@ class Limits:
     max_pipelined: int = 32
     keepalive_timeout: float = 75.0
     shutdown_grace: float = 5.0
+
+
+class _Connection(Protocol):
+    @property
+    def idle(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+async def drain(connections: Collection[_Connection], grace: float) -> None:
+    """Close the idle connections at once and wait up to `grace` seconds for the busy ones to
+    finish what they are answering; the caller then cuts whatever is still open."""
+    deadline = time.monotonic() + grace
+    for connection in list(connections):
+        if connection.idle:
+            connection.close()
+    while any(not c.idle for c in connections) and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+
+
+def bind_error(error: OSError, host: str, port: int) -> ConfigError:
+    """What a service says when its port cannot be bound: `PortInUseError` naming the port and
+    its `--port` flag when another process holds it, else the reason."""
+    if error.errno == errno.EADDRINUSE:
+        return PortInUseError(port, "--port")
+    return ConfigError(f"cannot listen on {host}:{port}: {error}")
 
 
 class HttpServer:
@@ -109,12 +139,7 @@ class HttpServer:
         self._server.close()
         if self._sweeper is not None:
             self._sweeper.cancel()
-        deadline = time.monotonic() + self.limits.shutdown_grace
-        for connection in list(self.connections):
-            if connection.idle:
-                connection.close()
-        while any(not c.idle for c in self.connections) and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
+        await drain(self.connections, self.limits.shutdown_grace)
         for connection in list(self.connections):
             if connection.transport is not None:
                 connection.transport.abort()
