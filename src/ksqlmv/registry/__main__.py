@@ -13,36 +13,16 @@ stops it cleanly. Kafka credentials for a managed cluster come from `KSQLMV_KAFK
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
-import logging
-import signal
-import sys
 
 import click
 
 from ksqlmv.config import Settings
-from ksqlmv.errors import KsqlmvError
 from ksqlmv.http import parse_credentials
-from ksqlmv.local.contract import announce
+from ksqlmv.http.service import run_service
 from ksqlmv.registry.server import RegistryServer
 
 __all__ = ["main"]
-
-
-async def _serve(server: RegistryServer) -> None:
-    await server.start()
-    announce("ksqlmv registry", server.host, server.port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
-    serving = asyncio.create_task(server.serve_forever())
-    await stop.wait()
-    serving.cancel()
-    await server.close()
 
 
 @click.command("registry")
@@ -67,14 +47,11 @@ def main(
     host: str, port: int, bootstrap_servers: str, auth: str | None, topic: str, verbose: bool
 ) -> None:
     """Serve Confluent's Schema Registry REST API, storing schemas in a Kafka topic."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    try:
+
+    def build() -> RegistryServer:
         settings = dataclasses.replace(Settings.from_env(), bootstrap_servers=bootstrap_servers)
         credentials = parse_credentials(auth, "--auth") if auth else None
-        server = RegistryServer(
+        return RegistryServer(
             bootstrap_servers,
             host,
             port,
@@ -82,12 +59,8 @@ def main(
             kafka_config=settings.kafka_config(),
             topic=topic,
         )
-        asyncio.run(_serve(server))
-    except KsqlmvError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        pass
+
+    run_service("ksqlmv registry", build, verbose)
 
 
 if __name__ == "__main__":

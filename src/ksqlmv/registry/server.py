@@ -12,13 +12,11 @@ a client can make already sees every schema, id, version, config and mode.
 
 from __future__ import annotations
 
-import errno
 from types import TracebackType
 from typing import Any
 
 from ksqlmv.config import BasicAuth
-from ksqlmv.errors import ConfigError, PortInUseError
-from ksqlmv.http import App, BasicAuthGuard, HttpServer
+from ksqlmv.http import App, BasicAuthGuard, HttpServer, bind_error
 from ksqlmv.registry.api import RegistryApi, render_error
 from ksqlmv.registry.kafka_store import KafkaStore
 from ksqlmv.registry.service import SchemaRegistry
@@ -69,11 +67,7 @@ class RegistryServer:
             await self.http.start()
         except OSError as error:
             await self.store.close()
-            if error.errno == errno.EADDRINUSE:
-                raise PortInUseError(self.requested_port, "--port") from None
-            raise ConfigError(
-                f"cannot listen on {self.host}:{self.requested_port}: {error}"
-            ) from None
+            raise bind_error(error, self.host, self.requested_port) from None
 
     async def serve_forever(self) -> None:
         """Answer requests until cancelled."""
