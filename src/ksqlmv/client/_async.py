@@ -31,13 +31,8 @@ class AsyncKsqlClient:
     def __init__(
         self, url: str | None = None, *, options: ClientOptions | None = None, **overrides: Any
     ) -> None:
-        if options is None:
-            chosen: dict[str, Any] = dict(overrides)
-            if url:
-                chosen["url"] = url
-            options = ClientOptions.from_settings(None, **chosen)
-        self.options = options
-        self._http = httpx.AsyncClient(**options.httpx_arguments())
+        self.options = ClientOptions.resolve(url, options, overrides)
+        self._http = httpx.AsyncClient(**self.options.httpx_arguments())
         self._http2: httpx.AsyncClient | None = None
         self._command_sequence_number: int | None = None
 
@@ -74,10 +69,9 @@ class AsyncKsqlClient:
         body = p.ksql_body(statements, properties, variables, self._command_sequence_number)
         response = await self._send("POST", "/ksql", body)
         entities: list[dict[str, Any]] = p.loads(response.content)
-        for entity in entities:
-            number = entity.get("commandSequenceNumber")
-            if isinstance(number, int) and number >= 0:
-                self._command_sequence_number = number
+        self._command_sequence_number = p.last_command_sequence(
+            entities, self._command_sequence_number
+        )
         return entities
 
     async def info(self) -> dict[str, Any]:
@@ -113,12 +107,11 @@ class AsyncKsqlClient:
     ) -> AsyncPushQuery:
         """Start a query on `/query-stream`; iterate its typed rows with `async for`."""
         body = p.query_body(sql, properties, variables)
-        accept = p.KSQL_JSON if tombstones else p.DELIMITED
         request = self._http.build_request(
             "POST",
             "/query-stream",
             content=p.dumps(body),
-            headers={"Accept": accept, "Content-Type": "application/json"},
+            headers=p.query_stream_headers(tombstones),
             timeout=STREAM_TIMEOUT,
         )
         try:
@@ -176,21 +169,11 @@ class AsyncKsqlClient:
             raise p.unavailable(self.options.url, error) from error
         if response.status_code >= 300:
             raise p.error_from_response(response.status_code, response.content)
-        acks = [p.loads(line) for line in response.text.splitlines() if line.strip()]
-        for ack in acks:
-            if ack.get("status") == "error":
-                message = f"row {ack.get('seq')}: {ack.get('message')}"
-                raise StatementError(message, int(ack.get("error_code", 40000)))
-        return acks
+        return p.insert_acks(response.text)
 
     async def _send(self, method: str, path: str, body: Any = None) -> httpx.Response:
         try:
-            response = await self._http.request(
-                method,
-                path,
-                content=None if body is None else p.dumps(body),
-                headers={"Content-Type": p.KSQL_JSON} if body is not None else None,
-            )
+            response = await self._http.request(method, path, **p.request_arguments(body))
         except httpx.TransportError as error:
             raise p.unavailable(self.options.url, error) from error
         if response.status_code >= 300:

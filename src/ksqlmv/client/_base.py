@@ -40,6 +40,19 @@ class ClientOptions:
         options = cls(url=settings.ksqldb_url, auth=settings.ksqldb_auth)
         return dataclasses.replace(options, **overrides)
 
+    @classmethod
+    def resolve(
+        cls, url: str | None, options: ClientOptions | None, overrides: dict[str, Any]
+    ) -> ClientOptions:
+        """A client's options: `options` when given, else from the environment with `url` (when
+        not empty) and the keyword `overrides`."""
+        if options is not None:
+            return options
+        chosen = dict(overrides)
+        if url:
+            chosen["url"] = url
+        return cls.from_settings(None, **chosen)
+
     def httpx_arguments(self, *, http1: bool = True, http2: bool = False) -> dict[str, Any]:
         """Keyword arguments for `httpx.Client` / `httpx.AsyncClient`."""
         return {

@@ -33,10 +33,14 @@ __all__ = [
     "StreamParser",
     "closed_query_body",
     "error_from_response",
+    "insert_acks",
     "ksql_body",
+    "last_command_sequence",
     "parse_delimited_line",
     "parse_streamed_row",
     "query_body",
+    "query_stream_headers",
+    "request_arguments",
     "unavailable",
 ]
 
@@ -157,6 +161,28 @@ def query_body(
     return body
 
 
+def request_arguments(body: Any) -> dict[str, Any]:
+    """The `content` and `headers` of a request with an optional JSON body (`/ksql`, ...)."""
+    if body is None:
+        return {"content": None, "headers": None}
+    return {"content": dumps(body), "headers": {"Content-Type": KSQL_JSON}}
+
+
+def query_stream_headers(tombstones: bool) -> dict[str, str]:
+    """The headers of a `/query-stream` request: StreamedRow JSON when tombstones are wanted
+    (it marks table deletions), else the delimited format."""
+    return {"Accept": KSQL_JSON if tombstones else DELIMITED, "Content-Type": "application/json"}
+
+
+def last_command_sequence(entities: list[dict[str, Any]], current: int | None) -> int | None:
+    """The command sequence number the next `/ksql` request waits for, after `entities`."""
+    for entity in entities:
+        number = entity.get("commandSequenceNumber")
+        if isinstance(number, int) and number >= 0:
+            current = number
+    return current
+
+
 def closed_query_body(query_id: str) -> dict[str, Any]:
     """The JSON body of `/close-query`."""
     return {"queryId": query_id}
@@ -167,6 +193,17 @@ def insert_lines(target: str, rows: Sequence[Mapping[str, Any]]) -> bytes:
     lines = [json.dumps({"target": target})]
     lines.extend(dumps(to_json(dict(row))) for row in rows)
     return ("\n".join(lines) + "\n").encode()
+
+
+def insert_acks(text: str) -> list[dict[str, Any]]:
+    """The acknowledgements of an `/inserts-stream` response, one per row; an error one raises
+    `StatementError` naming the row."""
+    acks = [loads(line) for line in text.splitlines() if line.strip()]
+    for ack in acks:
+        if ack.get("status") == "error":
+            message = f"row {ack.get('seq')}: {ack.get('message')}"
+            raise StatementError(message, int(ack.get("error_code", 40000)))
+    return acks
 
 
 def dumps(value: Any) -> str:

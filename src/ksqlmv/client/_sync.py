@@ -35,13 +35,8 @@ class KsqlClient:
     def __init__(
         self, url: str | None = None, *, options: ClientOptions | None = None, **overrides: Any
     ) -> None:
-        if options is None:
-            chosen: dict[str, Any] = dict(overrides)
-            if url:
-                chosen["url"] = url
-            options = ClientOptions.from_settings(None, **chosen)
-        self.options = options
-        self._http = httpx.Client(**options.httpx_arguments())
+        self.options = ClientOptions.resolve(url, options, overrides)
+        self._http = httpx.Client(**self.options.httpx_arguments())
         self._http2: httpx.Client | None = None
         self._command_sequence_number: int | None = None
 
@@ -83,10 +78,9 @@ class KsqlClient:
         body = p.ksql_body(statements, properties, variables, self._command_sequence_number)
         response = self._send("POST", "/ksql", body)
         entities: list[dict[str, Any]] = p.loads(response.content)
-        for entity in entities:
-            number = entity.get("commandSequenceNumber")
-            if isinstance(number, int) and number >= 0:
-                self._command_sequence_number = number
+        self._command_sequence_number = p.last_command_sequence(
+            entities, self._command_sequence_number
+        )
         return entities
 
     def info(self) -> dict[str, Any]:
@@ -153,12 +147,11 @@ class KsqlClient:
         deletions with `Row.tombstone`; the default delimited format leaves them out.
         """
         body = p.query_body(sql, properties, variables)
-        accept = p.KSQL_JSON if tombstones else p.DELIMITED
         request = self._http.build_request(
             "POST",
             "/query-stream",
             content=p.dumps(body),
-            headers={"Accept": accept, "Content-Type": "application/json"},
+            headers=p.query_stream_headers(tombstones),
             timeout=STREAM_TIMEOUT,
         )
         try:
@@ -219,23 +212,13 @@ class KsqlClient:
             raise p.unavailable(self.options.url, error) from error
         if response.status_code >= 300:
             raise p.error_from_response(response.status_code, response.content)
-        acks = [p.loads(line) for line in response.text.splitlines() if line.strip()]
-        for ack in acks:
-            if ack.get("status") == "error":
-                message = f"row {ack.get('seq')}: {ack.get('message')}"
-                raise StatementError(message, int(ack.get("error_code", 40000)))
-        return acks
+        return p.insert_acks(response.text)
 
     # -- transport ----------------------------------------------------------------------------
 
     def _send(self, method: str, path: str, body: Any = None) -> httpx.Response:
         try:
-            response = self._http.request(
-                method,
-                path,
-                content=None if body is None else p.dumps(body),
-                headers={"Content-Type": p.KSQL_JSON} if body is not None else None,
-            )
+            response = self._http.request(method, path, **p.request_arguments(body))
         except httpx.TransportError as error:
             raise p.unavailable(self.options.url, error) from error
         if response.status_code >= 300:
