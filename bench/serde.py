@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import random
 import statistics
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import fastavro
+from engine_common import ORDER_SCHEMA, avro_values, orders
 
 from ksqlmv.engine.serde import InMemorySchemaRegistry, SerdeColumn, make_serde
 from ksqlmv.sql.types import DOUBLE, INTEGER, STRING, TIMESTAMP
@@ -34,19 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "serde.json"
 TARGET = 0.80  # of the fastavro floor, for the AVRO round trip
 
-PRODUCER_SCHEMA = {
-    "type": "record",
-    "name": "Order",
-    "namespace": "io.ksqlmv.bench",
-    "fields": [
-        {"name": "order_id", "type": "string"},
-        {"name": "customer_id", "type": "string"},
-        {"name": "product_id", "type": "string"},
-        {"name": "quantity", "type": "int"},
-        {"name": "price", "type": "double"},
-        {"name": "ordered_at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
-    ],
-}
 COLUMNS = [
     SerdeColumn("ORDER_ID", STRING),
     SerdeColumn("CUSTOMER_ID", STRING),
@@ -57,40 +44,15 @@ COLUMNS = [
 ]
 
 
-def orders(count: int) -> list[dict[str, Any]]:
-    """`count` orders with realistic values; the same every run."""
-    rng = random.Random(42)
-    start = 1_700_000_000_000
-    return [
-        {
-            "order_id": f"O{i:08d}",
-            "customer_id": f"C{rng.randrange(100_000):06d}",
-            "product_id": f"P{rng.randrange(5_000):05d}",
-            "quantity": rng.randrange(1, 10),
-            "price": round(rng.uniform(1, 500), 2),
-            "ordered_at": start + i * 37,
-        }
-        for i in range(count)
-    ]
-
-
 def avro_records(registry: InMemorySchemaRegistry, values: list[dict[str, Any]]) -> list[bytes]:
     """The orders as Confluent Avro, registered under the source topic's subject."""
-    schema_id = registry.register("orders-value", json.dumps(PRODUCER_SCHEMA))
-    header = b"\x00" + schema_id.to_bytes(4, "big")
-    parsed = fastavro.parse_schema(PRODUCER_SCHEMA)
-    encoded = []
-    for value in values:
-        out = io.BytesIO()
-        out.write(header)
-        fastavro.schemaless_writer(out, parsed, value)
-        encoded.append(out.getvalue())
-    return encoded
+    schema_id = registry.register("orders-value", json.dumps(ORDER_SCHEMA))
+    return avro_values(schema_id, ORDER_SCHEMA, values)
 
 
 def fastavro_floor(records: list[bytes]) -> Callable[[], None]:
     """Decode and re-encode with fastavro alone: the producer's schema, no framing."""
-    parsed = fastavro.parse_schema(PRODUCER_SCHEMA)
+    parsed = fastavro.parse_schema(ORDER_SCHEMA)
     bodies = [record[5:] for record in records]
     read, write, buffer = fastavro.schemaless_reader, fastavro.schemaless_writer, io.BytesIO
 
@@ -149,7 +111,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    values = orders(args.records)
+    values = orders(args.records, customers=100_000)
     registry = InMemorySchemaRegistry()
     avro = avro_records(registry, values)
     source = make_serde("AVRO", COLUMNS, topic="orders", registry=registry)
