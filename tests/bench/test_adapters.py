@@ -83,6 +83,23 @@ SERVER = {
     },
 }
 
+LOAD = {
+    "events_per_s": 212.5,
+    "push_rows_per_s": 1800.0,
+    "push_latency_p50_ms": 40.0,
+    "push_latency_p99_ms": 250.0,
+    "pull_per_s": 96.0,
+    "pull_p50_ms": 12.0,
+    "pull_p99_ms": 140.0,
+    "errors": ["3 records not acknowledged"],
+    "max_lag": 900,
+    "lag_samples": [[5.0, 12], [10.0, 900]],
+    "memory": {
+        "broker": {"second_half_slope_mb_per_min": 0.4},
+        "ksql": {"second_half_slope_mb_per_min": 3.1},
+    },
+}
+
 # (bench, document, {figure: (value, target, meets)}) for every figure the adapter gives
 CASES: list[tuple[str, dict[str, Any], dict[str, tuple[float | None, float | None, bool | None]]]]
 CASES = [
@@ -174,6 +191,23 @@ CASES = [
             "end to end / fastavro floor": (0.082, 0.35, False),
             "restore after restart": (6.2, 10.0, True),
             "ours / quix-streams": (3.57, 2.0, True),
+        },
+    ),
+    (
+        "load",
+        LOAD,
+        {
+            "events acknowledged": (212.5, None, None),
+            "push rows": (1800.0, None, None),
+            "push latency p50": (40.0, None, None),
+            "push latency p99": (250.0, None, None),
+            "pull queries": (96.0, None, None),
+            "pull p50": (12.0, None, None),
+            "pull p99": (140.0, 100.0, False),
+            "errors": (1, 0.0, False),
+            "max lag": (900, None, None),
+            "broker memory growth, second half": (0.4, 2.0, True),
+            "ksql memory growth, second half": (3.1, 2.0, False),
         },
     ),
     (

@@ -23,7 +23,8 @@ Adapter = Callable[[str, Mapping[str, Any]], list[Figure]]
 class Row:
     """Where one figure sits in a benchmark's document.
 
-    `value` is a dotted path (`pull.p99_ms`), or two joined by ` / ` for their ratio. `target`
+    `value` is a dotted path (`pull.p99_ms`; a list there counts its items), or two joined by
+    ` / ` for their ratio. `target`
     is a number, or the dotted path of the document's own target. A row with `when` is shown only
     if the document has that path (a comparison that ran only where its peer is installed).
     """
@@ -63,6 +64,8 @@ def _node(document: Mapping[str, Any], path: str) -> Any:
 
 def _number(document: Mapping[str, Any], path: str) -> float | None:
     node = _node(document, path)
+    if isinstance(node, list):  # a list of things (errors, say) counts them
+        return float(len(node))
     if isinstance(node, bool) or not isinstance(node, int | float):
         return None
     return float(node)
@@ -185,7 +188,33 @@ SERVER = (
     ),
 )
 
+# The load run under simulators, push and pull queries: no errors, pull p99 <= 100 ms, and the
+# memory of every service levelling off (a second-half slope of at most 2 MB a minute).
+LOAD = (
+    Row("events acknowledged", "events_per_s", "events/s"),
+    Row("push rows", "push_rows_per_s", "rows/s"),
+    Row("push latency p50", "push_latency_p50_ms", "ms", better="lower"),
+    Row("push latency p99", "push_latency_p99_ms", "ms", better="lower"),
+    Row("pull queries", "pull_per_s", "queries/s"),
+    Row("pull p50", "pull_p50_ms", "ms", better="lower"),
+    Row("pull p99", "pull_p99_ms", "ms", 100.0, "lower"),
+    Row("errors", "errors", "", 0.0, "lower"),
+    Row("max lag", "max_lag", "records", better="lower"),
+    *(
+        Row(
+            f"{service} memory growth, second half",
+            f"memory.{service}.second_half_slope_mb_per_min",
+            "MB/min",
+            2.0,
+            "lower",
+            when=f"memory.{service}",
+        )
+        for service in ("broker", "registry", "ksql")
+    ),
+)
+
 ADAPTERS: Mapping[str, Adapter] = {
+    "load": _reader(*LOAD),
     "broker": _reader(*BROKER),
     "registry": _reader(*REGISTRY),
     "serde": _reader(*SERDE),

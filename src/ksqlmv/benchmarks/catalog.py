@@ -27,6 +27,7 @@ _ORDER = (
     "engine_window",
     "engine_join",
     "server",
+    "load",
     "demo",
 )
 
@@ -41,6 +42,7 @@ QUICK_ARGUMENTS: Mapping[str, tuple[str, ...]] = {
     "engine_window": ("--records", "50000", "--customers", "2000"),
     "engine_join": ("--orders", "100000", "--customers", "10000"),
     "server": ("--runs", "1", "--hold", "10", "--rows", "10000", "--seconds", "3"),
+    "load": ("--seconds", "30"),
     "demo": ("--runs", "1"),
 }
 
