@@ -20,7 +20,6 @@ from ksqlmv.http.messages import Response as Response
 from ksqlmv.http.messages import StreamingResponse as StreamingResponse
 from ksqlmv.http.messages import json_response as json_response
 from ksqlmv.http.messages import parse_bool as parse_bool
-from ksqlmv.http.messages import text_response as text_response
 from ksqlmv.http.routing import ErrorHandler as ErrorHandler
 from ksqlmv.http.routing import Handler as Handler
 from ksqlmv.http.routing import Router as Router
@@ -48,5 +47,4 @@ __all__ = [
     "json_response",
     "parse_bool",
     "parse_credentials",
-    "text_response",
 ]

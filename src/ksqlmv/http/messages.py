@@ -24,12 +24,10 @@ __all__ = [
     "StreamingResponse",
     "json_response",
     "parse_bool",
-    "text_response",
 ]
 
 JSON = "application/json"
 _TRUE = frozenset({"true"})
-_FALSE = frozenset({"false", ""})
 
 
 class Request:
@@ -149,8 +147,3 @@ def json_response(
     """Serialise `data` compactly (no spaces, UTF-8, non-ASCII kept) into a response."""
     body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
     return Response(status, body, content_type, tuple(headers))
-
-
-def text_response(text: str, status: int = 200, content_type: str = "text/plain") -> Response:
-    """A plain-text response."""
-    return Response(status, text.encode(), content_type)

@@ -40,10 +40,6 @@ class LambdaArg:
         """True once the parameter and body types are known."""
         return self.inputs is not None and self.returns is not None
 
-    def with_types(self, inputs: tuple[SqlType, ...], returns: SqlType) -> LambdaArg:
-        """This lambda with its parameter and body types filled in."""
-        return LambdaArg(len(inputs), inputs, returns)
-
 
 @dataclass(frozen=True, slots=True)
 class IntervalUnitArg:

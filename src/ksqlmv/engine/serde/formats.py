@@ -80,11 +80,6 @@ class FormatSpec:
     schema_inference: bool
     implemented: bool = True
 
-    @property
-    def supports_multiple_columns(self) -> bool:
-        """False for KAFKA and NONE, which hold one column or none."""
-        return self.name not in ("KAFKA", "NONE")
-
 
 FORMATS: dict[str, FormatSpec] = {
     spec.name: spec

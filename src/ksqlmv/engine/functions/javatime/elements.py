@@ -18,7 +18,6 @@ __all__ = [
     "Composite",
     "Element",
     "Literal",
-    "Optional",
     "Pad",
     "ParseContext",
     "SignStyle",
@@ -151,9 +150,6 @@ class Composite(Element):
             if position < 0:
                 break
         return position
-
-
-Optional = Composite
 
 
 @dataclass(frozen=True, slots=True)

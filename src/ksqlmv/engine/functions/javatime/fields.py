@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
-    "DATE_FIELDS",
     "DAY_NAMES",
     "MONTH_NAMES",
     "Field",
@@ -110,9 +109,6 @@ class Field(enum.Enum):
                 f"Invalid value for {self.display} (valid values {self.range_text()}): {value}"
             )
         return value
-
-
-DATE_FIELDS = frozenset(field for field in Field if field.date_based)
 
 
 def is_leap(year: int) -> bool:
