@@ -21,19 +21,6 @@ from ksqlmv.sql import types as t
 __all__ = ["from_json", "parse_type", "to_json"]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_SIMPLE = {
-    "BOOLEAN": t.BOOLEAN,
-    "INTEGER": t.INTEGER,
-    "INT": t.INTEGER,
-    "BIGINT": t.BIGINT,
-    "DOUBLE": t.DOUBLE,
-    "STRING": t.STRING,
-    "VARCHAR": t.STRING,
-    "BYTES": t.BYTES,
-    "TIMESTAMP": t.TIMESTAMP,
-    "DATE": t.DATE,
-    "TIME": t.TIME,
-}
 _TOKEN = re.compile(r"\s*(?:(`(?:[^`]|``)*`)|([A-Za-z_][A-Za-z_0-9]*)|(\d+)|([<>(),]))")
 
 
@@ -69,8 +56,8 @@ def _parse(tokens: list[str], i: int, text: str) -> tuple[t.SqlType, int]:
     if i >= len(tokens):
         raise ProtocolError(f"type {text!r} ends early")
     name = tokens[i].upper()
-    if name in _SIMPLE:
-        return _SIMPLE[name], i + 1
+    if name in t.PRIMITIVE_TYPES:
+        return t.PRIMITIVE_TYPES[name], i + 1
     if name == "DECIMAL":
         i = expect("(", i + 1)
         precision = int(tokens[i])

@@ -36,6 +36,7 @@ __all__ = [
     "DATE",
     "DOUBLE",
     "INTEGER",
+    "PRIMITIVE_TYPES",
     "STRING",
     "TIME",
     "TIMESTAMP",
@@ -185,3 +186,18 @@ BYTES = PrimitiveType(BaseType.BYTES)
 TIMESTAMP = PrimitiveType(BaseType.TIMESTAMP)
 DATE = PrimitiveType(BaseType.DATE)
 TIME = PrimitiveType(BaseType.TIME)
+
+PRIMITIVE_TYPES: dict[str, SqlType] = {
+    "BOOLEAN": BOOLEAN,
+    "INT": INTEGER,
+    "INTEGER": INTEGER,
+    "BIGINT": BIGINT,
+    "DOUBLE": DOUBLE,
+    "STRING": STRING,
+    "VARCHAR": STRING,
+    "BYTES": BYTES,
+    "TIMESTAMP": TIMESTAMP,
+    "DATE": DATE,
+    "TIME": TIME,
+}
+"""Every primitive type name ksqlDB accepts (upper-case), with its type."""

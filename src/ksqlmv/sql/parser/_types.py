@@ -12,22 +12,7 @@ from ksqlmv.sql.ast import TypeRef
 from ksqlmv.sql.parser._base import ParserBase
 from ksqlmv.sql.tokens import TokenType
 
-__all__ = ["PRIMITIVE_TYPES", "TypeParser"]
-
-PRIMITIVE_TYPES: dict[str, t.SqlType] = {
-    "BOOLEAN": t.BOOLEAN,
-    "INT": t.INTEGER,
-    "INTEGER": t.INTEGER,
-    "BIGINT": t.BIGINT,
-    "DOUBLE": t.DOUBLE,
-    "STRING": t.STRING,
-    "VARCHAR": t.STRING,
-    "BYTES": t.BYTES,
-    "TIMESTAMP": t.TIMESTAMP,
-    "DATE": t.DATE,
-    "TIME": t.TIME,
-}
-"""Every primitive type name ksqlDB accepts, matched without regard to case."""
+__all__ = ["TypeParser"]
 
 
 class TypeParser(ParserBase):
@@ -66,7 +51,7 @@ class TypeParser(ParserBase):
         name = self._identifier()
         if self._match(TokenType.LPAREN):
             self._parse_type_parameters()
-        primitive = PRIMITIVE_TYPES.get(name.upper())
+        primitive = t.PRIMITIVE_TYPES.get(name.upper())
         return primitive if primitive is not None else TypeRef(name)
 
     def _parse_struct_type(self) -> t.StructType:
