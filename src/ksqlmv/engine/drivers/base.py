@@ -27,6 +27,9 @@ class Driver(Protocol):
     def topic_partitions(self, topic: str) -> int | None:
         """The partition count of `topic`, or None when it does not exist."""
 
+    def topic_replicas(self, topic: str) -> int | None:
+        """The replication factor of `topic`, or None when it does not exist."""
+
     def create_topic(
         self, topic: str, partitions: int, replicas: int, config: dict[str, str]
     ) -> None:

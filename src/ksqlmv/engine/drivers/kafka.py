@@ -152,6 +152,13 @@ class KafkaDriver:
             return None
         return len(info.partitions)
 
+    def topic_replicas(self, topic: str) -> int | None:
+        """The replication factor of `topic` (its first partition's), or None when missing."""
+        info = self._metadata().topics.get(topic)
+        if info is None or info.error is not None or not info.partitions:
+            return None
+        return len(next(iter(info.partitions.values())).replicas)
+
     def topic_names(self) -> list[str]:
         """Every topic's name."""
         return sorted(name for name, t in self._metadata().topics.items() if t.error is None)

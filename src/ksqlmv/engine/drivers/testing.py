@@ -65,6 +65,11 @@ class TestDriver:
         found = self.topics.get(topic)
         return None if found is None else found.partitions
 
+    def topic_replicas(self, topic: str) -> int | None:
+        """The replication factor `topic` was created with."""
+        found = self.topics.get(topic)
+        return None if found is None else found.replicas
+
     def topic_names(self) -> list[str]:
         """Every topic's name."""
         return list(self.topics)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ksqlmv.engine.catalog import DataSource, QueryStatus
+from ksqlmv.engine.execution import asserts
 from ksqlmv.engine.execution.results import StatementResult, current_status, source_summary
-from ksqlmv.errors import AnalysisError, StatementError
+from ksqlmv.errors import AnalysisError
 from ksqlmv.sql import ast
 
 if TYPE_CHECKING:
@@ -268,34 +269,6 @@ def _explain(session: Session, stmt: ast.Explain) -> StatementResult:
     raise AnalysisError("EXPLAIN of a statement is only supported for query ids")
 
 
-def _assert_topic(session: Session, stmt: ast.AssertTopic) -> StatementResult:
-    driver = session.engine.driver
-    exists = driver.topic_exists(stmt.topic)
-    if exists != stmt.exists:
-        state = "does not exist" if stmt.exists else "exists"
-        raise StatementError(f"Topic {stmt.topic} {state}", 41700, stmt.text)
-    return _entity(stmt, "assert_topic", topicName=stmt.topic, exists=exists)
-
-
-def _assert_schema(session: Session, stmt: ast.AssertSchema) -> StatementResult:
-    registry = session.engine.registry
-    try:
-        if stmt.schema_id is not None:
-            registry.get_by_id(stmt.schema_id)
-        elif stmt.subject is not None:
-            registry.get_latest(stmt.subject)
-        exists = True
-    except Exception:
-        exists = False
-    if exists != stmt.exists:
-        what = f"Schema with subject name {stmt.subject}" if stmt.subject else "Schema"
-        if stmt.schema_id is not None:
-            what += f" id {stmt.schema_id}"
-        state = "does not exist" if stmt.exists else "exists"
-        raise StatementError(f"{what} {state}", 41700, stmt.text)
-    return _entity(stmt, "assert_schema", subject=stmt.subject, id=stmt.schema_id, exists=exists)
-
-
 def _list_functions(session: Session, stmt: ast.ListFunctions) -> StatementResult:
     registry = getattr(session.engine.functions, "registry", None)
     functions = []
@@ -327,6 +300,6 @@ HANDLERS: dict[type, Any] = {
     ast.PauseQuery: lambda s, st: _pause_resume(s, st, True),
     ast.ResumeQuery: lambda s, st: _pause_resume(s, st, False),
     ast.Explain: _explain,
-    ast.AssertTopic: _assert_topic,
-    ast.AssertSchema: _assert_schema,
+    ast.AssertTopic: asserts.assert_topic,
+    ast.AssertSchema: asserts.assert_schema,
 }
