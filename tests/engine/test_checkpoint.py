@@ -168,3 +168,19 @@ def test_bulk_restore_of_a_window_store_equals_restoring_one_by_one() -> None:
     bulk.expire(500)
     assert bulk.data == one.data
     assert all(end >= 500 for (_, _, end) in bulk.data)
+
+
+def test_decoding_many_records_isolates_the_ones_that_do_not_decode() -> None:
+    import os
+    import pickle
+
+    from ksqlmv.engine.runtime.codec import decode_many, encode
+
+    good = [encode(((f"k{i}",), i, i + 1)) for i in range(5)]
+    refers_to_code = pickle.dumps(os.system)  # would run code if loaded with plain pickle
+    mixed = [*good[:2], b"\x80\x05junk", refers_to_code, encode(7)[:-1], *good[2:]]
+    found = decode_many(mixed)
+    assert found[:2] == [(("k0",), 0, 1), (("k1",), 1, 2)]
+    assert all(isinstance(item, ValueError) for item in found[2:5])
+    assert found[5:] == [((f"k{i}",), i, i + 1) for i in range(2, 5)]
+    assert decode_many(good) == [((f"k{i}",), i, i + 1) for i in range(5)]
