@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from ksqlmv.errors import ParseError
 from ksqlmv.sql import ast
+from ksqlmv.sql.ast.base import iter_children
 from ksqlmv.sql.lexer import tokenize
 from ksqlmv.sql.parser._parser import Parser
 
@@ -32,7 +34,8 @@ def parse(text: str, *, test_statements: bool = False) -> list[ast.Statement]:
     its source, from its first token through its `;`.
     """
     with _depth_guard():
-        return Parser(tokenize(text), text, test_statements=test_statements).parse_statements()
+        statements = Parser(tokenize(text), text, test_statements=test_statements)
+        return _shallow(statements.parse_statements())
 
 
 def parse_statement(text: str, *, test_statements: bool = False) -> ast.Statement:
@@ -41,7 +44,7 @@ def parse_statement(text: str, *, test_statements: bool = False) -> ast.Statemen
         parser = Parser(tokenize(text), text, test_statements=test_statements)
         statement = parser.parse_one(terminated=False)
         parser.expect_end()
-        return statement
+        return _shallow([statement])[0]
 
 
 def parse_expression(text: str) -> ast.Expression:
@@ -50,7 +53,20 @@ def parse_expression(text: str) -> ast.Expression:
         parser = Parser(tokenize(text), text)
         expression = parser.parse_expression()
         parser.expect_end()
-        return expression
+        return _shallow([expression])[0]
+
+
+MAX_DEPTH = 120
+"""The deepest syntax tree accepted. Everything after the parser (formatter, analyzer, expression
+compiler) walks trees recursively, so a deeper one, which the parser builds without recursing
+(`1 + 1 + ... + 1`, `NOT NOT ... x`), would exhaust Python's stack there instead."""
+
+_TOO_LARGE = (
+    "Error processing statement: Statement is too large to parse. This may be caused by "
+    "having too many nested expressions in the statement."
+)
+
+_Tree = TypeVar("_Tree", bound=ast.Node)
 
 
 @contextmanager
@@ -59,9 +75,16 @@ def _depth_guard() -> Iterator[None]:
     try:
         yield
     except RecursionError:
-        raise ParseError(
-            "Error processing statement: Statement is too large to parse. This may be caused by "
-            "having too many nested expressions in the statement.",
-            1,
-            1,
-        ) from None
+        raise ParseError(_TOO_LARGE, 1, 1) from None
+
+
+def _shallow(trees: list[_Tree]) -> list[_Tree]:
+    """`trees`, unless one is deeper than MAX_DEPTH: then ksqlDB's error for nesting too deep."""
+    for tree in trees:
+        stack: list[tuple[ast.Node, int]] = [(tree, 1)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                raise ParseError(_TOO_LARGE, node.line or 1, node.column or 1)
+            stack.extend((child, depth + 1) for child in iter_children(node))
+    return trees
