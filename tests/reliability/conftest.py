@@ -7,6 +7,8 @@ own commands against it (`ksqlmv simulate`, `ksqlmv migrate`), and what a test r
 - `platform_factory(data_dir, auth=...)` starts one; `fuzz_platform` is a stack shared by the
   bad-input tests, which check afterwards that every service still answers.
 - `load_bench` is bench/load.py as a module: the CI load run is the benchmark, shortened.
+- `relayed_broker`: a broker every client connection reaches through a `KafkaRelay`, which
+  records request frames and can lose an acknowledgement on purpose.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ import contextlib
 import importlib.util
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,6 +35,7 @@ from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, KafkaExcepti
 from confluent_kafka.admin import AdminClient
 
 from ksqlmv.local import EmbeddedStack
+from ksqlmv.local.contract import LISTENING
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS_CONFIG = REPO_ROOT / "ksql" / "ksql-migrations.properties"
@@ -386,3 +393,154 @@ def load_bench() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+# -- a broker behind a relay ----------------------------------------------------------------------
+
+PRODUCE = 0
+
+
+class KafkaRelay:
+    """A TCP relay in front of a broker that keeps a copy of every request frame, and can drop
+    the answer to the first produce request of one client (`drop_answer_to_first_produce_of`, a
+    client id) and cut that connection: the broker has written the batch, the producer never
+    hears so."""
+
+    def __init__(self, listen: tuple[str, int], target: tuple[str, int]) -> None:
+        self.target = target
+        self.server = socket.create_server(listen)
+        self.requests: list[bytes] = []
+        self.drop_answer_to_first_produce_of: bytes | None = None
+        self.doomed: int | None = None  # correlation id whose answer is dropped
+        self.dropped = threading.Event()
+        self._sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            broker = socket.create_connection(self.target)
+            self._sockets += [client, broker]
+            threading.Thread(target=self._requests, args=(client, broker), daemon=True).start()
+            threading.Thread(target=self._responses, args=(broker, client), daemon=True).start()
+
+    def _requests(self, client: socket.socket, broker: socket.socket) -> None:
+        while (frame := read_frame(client)) is not None:
+            self.requests.append(frame)
+            # request header: api key, version, correlation id, client id (int16 length)
+            api_key, _, correlation, length = struct.unpack(">hhih", frame[4:14])
+            sender = frame[14 : 14 + max(length, 0)]
+            doomed = self.drop_answer_to_first_produce_of
+            if api_key == PRODUCE and sender == doomed and self.doomed is None:
+                self.doomed = correlation
+            try:
+                broker.sendall(frame)
+            except OSError:
+                return
+
+    def _responses(self, broker: socket.socket, client: socket.socket) -> None:
+        while (frame := read_frame(broker)) is not None:
+            (correlation,) = struct.unpack(">i", frame[4:8])
+            if correlation == self.doomed and not self.dropped.is_set():
+                self.dropped.set()
+                for end in (client, broker):
+                    cut(end)
+                return
+            try:
+                client.sendall(frame)
+            except OSError:
+                return
+
+    def close(self) -> None:
+        """Stop relaying and close every connection."""
+        self.server.close()
+        for end in self._sockets:
+            cut(end)
+
+
+def cut(end: socket.socket) -> None:
+    """Close a connection now, waking a thread blocked reading it."""
+    with contextlib.suppress(OSError):
+        end.shutdown(socket.SHUT_RDWR)
+    end.close()
+
+
+def read_exactly(source: socket.socket, size: int) -> bytes | None:
+    """`size` bytes from `source`, or None if it closes (or fails) first."""
+    data = b""
+    while len(data) < size:
+        try:
+            chunk = source.recv(size - len(data))
+        except OSError:
+            return None
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def read_frame(source: socket.socket) -> bytes | None:
+    """One Kafka frame (its 4-byte size included), or None if the connection ends first."""
+    head = read_exactly(source, 4)
+    if head is None:
+        return None
+    body = read_exactly(source, struct.unpack(">i", head)[0])
+    return None if body is None else head + body
+
+
+@dataclass
+class RelayedBroker:
+    """A broker process reached through a relay: clients bootstrap at `bootstrap`."""
+
+    relay: KafkaRelay
+    bootstrap: str
+    process: subprocess.Popen[str]
+
+
+@contextlib.contextmanager
+def _relayed_broker(data: Path) -> Iterator[RelayedBroker]:
+    log = (data / "broker.log").open("w")
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "ksqlmv.broker", "--host", "127.0.0.1", "--port", "0"),
+            *("--advertised-host", "127.0.0.2", "--data-dir", str(data / "broker")),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+    log.close()
+    assert process.stdout is not None
+    port = None
+    for line in process.stdout:
+        match = LISTENING.search(line)
+        if match:
+            port = int(match["port"])
+            break
+    assert port is not None, (data / "broker.log").read_text()
+    relay = KafkaRelay(("127.0.0.2", port), ("127.0.0.1", port))
+    try:
+        yield RelayedBroker(relay, f"127.0.0.2:{port}", process)
+    finally:
+        relay.close()
+        process.kill()
+        process.wait()
+        process.stdout.close()
+
+
+@pytest.fixture
+def relayed_broker(tmp_path: Path) -> Iterator[RelayedBroker]:
+    """A broker that advertises 127.0.0.2 on its own port, where a `KafkaRelay` forwards to it:
+    every connection a client makes, bootstrap or not, goes through the relay."""
+    with _relayed_broker(tmp_path) as broker:
+        yield broker
+
+
+@pytest.fixture(scope="module")
+def relayed_broker_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RelayedBroker]:
+    """`relayed_broker` for a whole module."""
+    with _relayed_broker(tmp_path_factory.mktemp("relayed")) as broker:
+        yield broker
