@@ -7,9 +7,10 @@ over orders from 10,000 distinct customers, 1,000 orders per second of event tim
 minutes, each customer-minute updated about six times), on the embedded broker, timed as
 engine_common.py describes (every update is an output record, as ksqlDB with caching off). It
 also prints the time a new engine takes to restore that table from its changelog topics and be
-ready (target: at most 10 s), and, where quix-streams is importable by `--quix-python` (a Python
-with quixstreams installed; $KSQLMV_QUIX_PYTHON by default), the same windowed count and sum in
-quix-streams on the same broker and topic, and our rate as a ratio of its (target: at least 2).
+ready (median of three restores; target: at most 10 s), and, where quix-streams is importable by
+`--quix-python` (a Python with quixstreams installed; $KSQLMV_QUIX_PYTHON by default), the same
+windowed count and sum in quix-streams on the same broker and topic, and our rate as a ratio of
+its (target: at least 2).
 Target against the fastavro floor: at least 0.35. Results go to bench/results/engine_window.json.
 
     .venv/bin/python bench/engine_window.py [--records 1000000] [--quix-python PATH]
@@ -21,6 +22,7 @@ import argparse
 import importlib.util
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -118,7 +120,10 @@ def main() -> None:
         if result.outputs != args.records:
             raise SystemExit(f"the sink has {result.outputs} records, expected {args.records}")
         time.sleep(1)
-        restore = restore_seconds(running, setup + query, "win_")
+        # A new engine restores the table three times over (each only reads): the median.
+        restore = statistics.median(
+            restore_seconds(running, setup + query, "win_") for _ in range(3)
+        )
         quix = None
         if args.quix_python:
             quix = quix_rate(
