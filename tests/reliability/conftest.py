@@ -170,11 +170,12 @@ class Platform:
     def _http_auth(self, service: str) -> tuple[str, str] | None:
         return self.auth.get(service)
 
-    def ksql(self, sql: str) -> list[dict[str, Any]]:
-        """POST /ksql; the entities (fails the test on an error status)."""
+    def ksql(self, sql: str, **properties: str) -> list[dict[str, Any]]:
+        """POST /ksql with `properties` as streamsProperties; the entities (fails the test on
+        an error status)."""
         response = httpx.post(
             f"{self.stack.ksqldb_url}/ksql",
-            json={"ksql": sql, "streamsProperties": {}},
+            json={"ksql": sql, "streamsProperties": properties},
             auth=self._http_auth("ksql"),
             timeout=60,
         )

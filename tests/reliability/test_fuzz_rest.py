@@ -147,7 +147,8 @@ def server(fuzz_platform: Any) -> Iterator[Server]:
     fuzz_platform.ksql(
         f"CREATE STREAM {STREAM} (ID STRING KEY, V INT, S STRING) WITH (kafka_topic='{TOPIC}', "
         f"partitions=1, value_format='JSON'); CREATE TABLE {TABLE} AS SELECT ID, COUNT(*) AS N "
-        f"FROM {STREAM} GROUP BY ID;"
+        f"FROM {STREAM} GROUP BY ID;",
+        **{"auto.offset.reset": "earliest"},
     )
     target = Server(fuzz_platform.stack.ksqldb_url)
     for key in ("a", "b", "a"):

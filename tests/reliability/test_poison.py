@@ -65,7 +65,8 @@ def poisoned(fuzz_platform: Any) -> dict[str, Any]:
         f"CREATE STREAM PJ_{upper} (ID STRING, V INT) WITH (kafka_topic='{JSON_TOPIC}', "
         f"partitions=1, value_format='JSON'); "
         f"CREATE STREAM PA_OUT_{upper} AS SELECT ID, V * 10 AS W FROM PA_{upper}; "
-        f"CREATE STREAM PJ_OUT_{upper} AS SELECT ID, V * 10 AS W FROM PJ_{upper};"
+        f"CREATE STREAM PJ_OUT_{upper} AS SELECT ID, V * 10 AS W FROM PJ_{upper};",
+        **{"auto.offset.reset": "earliest"},
     )
     good = _avro(schema_id, {"ID": "before", "V": 1})
     records = {
