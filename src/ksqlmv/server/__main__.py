@@ -14,38 +14,18 @@ come from `KSQLMV_KAFKA_API_KEY`/`_SECRET`, the registry's from `KSQLMV_SCHEMA_R
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
-import logging
-import signal
-import sys
 from pathlib import Path
 
 import click
 
 from ksqlmv.config import Settings
-from ksqlmv.errors import KsqlmvError, PortInUseError
 from ksqlmv.http import parse_credentials
-from ksqlmv.local.contract import PORT_IN_USE_EXIT, announce
+from ksqlmv.http.service import run_service
 from ksqlmv.server.app import KsqlServer
 from ksqlmv.server.context import ServerConfig
 
 __all__ = ["main"]
-
-
-async def _serve(server: KsqlServer) -> None:
-    await server.start()
-    announce("ksqlmv ksql", server.host, server.port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(signum, stop.set)
-    serving = asyncio.create_task(server.serve_forever())
-    await stop.wait()
-    serving.cancel()
-    await server.close()
 
 
 @click.command("ksql")
@@ -92,11 +72,8 @@ def main(
     verbose: bool,
 ) -> None:
     """Serve ksqlDB's REST API over ksqlmv's engine."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    try:
+
+    def build() -> KsqlServer:
         settings = dataclasses.replace(
             Settings.from_env(),
             bootstrap_servers=bootstrap_servers,
@@ -117,15 +94,9 @@ def main(
             service_id=service_id,
             max_push_queries=max_push_queries,
         )
-        asyncio.run(_serve(KsqlServer(config, host, port, credentials)))
-    except PortInUseError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(PORT_IN_USE_EXIT)
-    except KsqlmvError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        pass
+        return KsqlServer(config, host, port, credentials)
+
+    run_service("ksqlmv ksql", build, verbose)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,9 @@ already sees every stream, table and query. With `auth` set, every route but `/h
 
 from __future__ import annotations
 
-import errno
 from types import TracebackType
 
 from ksqlmv.config import BasicAuth
-from ksqlmv.errors import ConfigError, PortInUseError
 from ksqlmv.http import (
     Answer,
     App,
@@ -28,6 +26,7 @@ from ksqlmv.http import (
     Limits,
     Request,
     Router,
+    bind_error,
 )
 from ksqlmv.server.context import ServerConfig, ServerContext
 from ksqlmv.server.errors import render_error
@@ -125,11 +124,7 @@ class KsqlServer:
             await self.http.start()
         except OSError as error:
             await context.close()
-            if error.errno == errno.EADDRINUSE:
-                raise PortInUseError(self.requested_port, "--port") from None
-            raise ConfigError(
-                f"cannot listen on {self.host}:{self.requested_port}: {error}"
-            ) from None
+            raise bind_error(error, self.host, self.requested_port) from None
 
     async def serve_forever(self) -> None:
         """Answer requests until cancelled."""
