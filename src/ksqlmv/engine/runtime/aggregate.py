@@ -260,6 +260,7 @@ class AggregateOperator:
         results = self._results
         downstream = self.downstream
         final = self.final
+        changelog = store.changelog
         for window in windows:
             start, end = window
             if end <= close:
@@ -268,10 +269,14 @@ class AggregateOperator:
             found = data.get(full)
             if found is None:
                 accs, out_ts = add(self._initial(), row), ts
+                store.put(full, (accs, out_ts), out_ts)
             else:
                 accs, last = found
                 accs, out_ts = add(accs, row), (last if last > ts else ts)
-            store.put(full, (accs, out_ts), out_ts)
+                # A known window: the store's indexes already have it.
+                data[full] = (accs, out_ts)
+                if changelog is not None:
+                    changelog(full, out_ts)
             if final is not None:
                 final.written(full, found is None)
                 continue

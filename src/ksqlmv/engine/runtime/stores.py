@@ -16,8 +16,9 @@ from typing import Any
 
 __all__ = ["Changelog", "KeyValueStore", "WindowStore", "freeze", "needs_freezing"]
 
-Changelog = Callable[[Any, Any, int], None]
-"""Called with `(key, value-or-None, timestamp)` after each change."""
+Changelog = Callable[[Any, int], None]
+"""Called with `(key, timestamp)` after each change (the value is read from the store when the
+change is written out)."""
 
 
 def freeze(value: Any) -> Any:
@@ -61,7 +62,7 @@ class KeyValueStore:
         else:
             self.data[key] = value
         if self.changelog is not None:
-            self.changelog(key, value, ts)
+            self.changelog(key, ts)
 
     def restore(self, key: Any, value: Any) -> None:
         """Apply one changelog record without writing it back."""
@@ -130,7 +131,7 @@ class WindowStore(KeyValueStore):
             else:
                 data[key] = value
         if self.changelog is not None:
-            self.changelog(key, value, ts)
+            self.changelog(key, ts)
 
     def restore(self, key: Any, value: Any) -> None:
         """Apply one changelog record without writing it back."""
