@@ -233,3 +233,36 @@ def test_partitions_are_read_in_timestamp_order(
         consumer.close()
     assert len(seen) == 600
     assert seen == sorted(seen)
+
+
+def test_table_outputs_coalesce_per_key_with_the_cache_on(
+    embedded_broker: EmbeddedStack, names: Callable[[str], str]
+) -> None:
+    source, sink = names("votes"), names("tally")
+    driver = KafkaDriver(_config(embedded_broker), InMemorySchemaRegistry(), commit_interval=5.0)
+    try:
+        engine = KsqlEngine(
+            driver,
+            properties={
+                "ksql.service.id": names("svc") + "_",
+                "auto.offset.reset": "earliest",
+                "ksql.streams.cache.max.bytes.buffering": 10_000_000,
+            },
+        )
+        engine.execute(
+            f"CREATE STREAM VOTES (ID STRING KEY, PICK STRING) WITH (KAFKA_TOPIC='{source}', "
+            "PARTITIONS=1, VALUE_FORMAT='JSON');"
+        )
+        votes = [(f"v{i}", {"PICK": "ABC"[i % 3]}) for i in range(300)]
+        _produce(embedded_broker, source, votes)
+        engine.execute(
+            f"CREATE TABLE TALLY WITH (KAFKA_TOPIC='{sink}') AS SELECT PICK, COUNT(*) AS N "
+            "FROM VOTES GROUP BY PICK;"
+        )
+        first = _read(embedded_broker, sink, 3)
+        assert _latest(first) == {"A": {"N": 100}, "B": {"N": 100}, "C": {"N": 100}}
+        time.sleep(1.0)
+        everything = _read(embedded_broker, sink, 3)
+        assert len(everything) < len(votes) // 10  # each key's updates were written once per commit
+    finally:
+        driver.close()

@@ -175,6 +175,7 @@ class KsqlEngine:
             log=self.processing_log,
             registry=self.registry,
             properties=session.config,
+            commits=bool(getattr(self.driver, "commits", False)),
         )
         running = QueryBuilder(ctx, self.driver.store_factory(info.query_id)).build(root)
         self.catalog.put_query(info)

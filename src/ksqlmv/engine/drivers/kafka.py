@@ -83,6 +83,9 @@ def application_id(service_id: str, query_id: str) -> str:
 class KafkaDriver:
     """Topics, production, stores and query execution on a Kafka-compatible broker."""
 
+    commits = True
+    """Queries' progress is committed (so table outputs may be cached until each commit)."""
+
     def __init__(
         self,
         kafka_config: dict[str, Any],
@@ -343,6 +346,8 @@ class KafkaDriver:
 
         def commit() -> None:
             with lock:
+                for flush in query.on_commit:
+                    flush()
                 checkpointer.write()
             self._flush_for_commit()
 
@@ -358,7 +363,7 @@ class KafkaDriver:
             start=Start.COMMITTED,
             reset=offset_reset(properties),
             group=application_id(service_id, query.query_id),
-            commit=commit if trackers else self._flush_for_commit,
+            commit=commit if trackers or query.on_commit else self._flush_for_commit,
             commit_interval=self.commit_interval,
             prelude=restore if trackers else None,
             order_by_time=len(query.source_topics) > 1,

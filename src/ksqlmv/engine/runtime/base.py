@@ -44,6 +44,8 @@ class QueryContext:
     properties: dict[str, Any] = field(default_factory=dict)
     position: RecordPosition = field(default_factory=RecordPosition)
     stream_time: int = -1
+    commits: bool = False
+    """Whether the driver commits (then table outputs may be cached until the next commit)."""
 
     def report(self, message: str, error: BaseException) -> None:
         """Log an expression error of the record being processed."""

@@ -17,6 +17,7 @@ from ksqlmv.engine.planning.nodes import (
 )
 from ksqlmv.engine.runtime.aggregate import RETRACT, AggregateOperator
 from ksqlmv.engine.runtime.base import Emit, QueryContext, Row
+from ksqlmv.engine.runtime.cache import OutputCache, cache_entries
 from ksqlmv.engine.runtime.chain import compile_chain, is_stateless
 from ksqlmv.engine.runtime.derived import DerivedRows, DerivedStore
 from ksqlmv.engine.runtime.query import RunningQuery
@@ -73,6 +74,12 @@ class QueryBuilder:
             if not node.target.is_table:
                 self._build(node.input, sink)
                 return
+            entries = cache_entries(self.ctx.properties) if self.ctx.commits else 0
+            if entries:
+                assert self.query is not None
+                cache = OutputCache(sink, entries)
+                self.query.on_commit.append(cache.flush)
+                sink = cache
             # Tables keep their current rows for pull queries; an aggregation's rows are
             # computed from its store when read (runtime/derived.py).
             after: list[PlanNode] = []

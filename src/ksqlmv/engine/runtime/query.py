@@ -33,6 +33,8 @@ class RunningQuery:
     internal_topics: dict[str, str] = field(default_factory=dict)
     paused: bool = False
     on_close: list[Callable[[], None]] = field(default_factory=list)
+    on_commit: list[Callable[[], None]] = field(default_factory=list)
+    """Run before each commit (and before the query stops): flush cached outputs."""
 
     @property
     def source_topics(self) -> list[str]:
