@@ -181,6 +181,7 @@ def run_query(
     *,
     service_id: str,
     timeout: float = 900.0,
+    properties: dict[str, Any] | None = None,
 ) -> Run:
     """Run `setup` (not timed), then time `query` until it has read `inputs` (topic → count)."""
     servers = running.bootstrap_servers
@@ -190,7 +191,12 @@ def run_query(
         commit_interval=2.0,
     )
     engine = KsqlEngine(
-        driver, properties={"ksql.service.id": service_id, "auto.offset.reset": "earliest"}
+        driver,
+        properties={
+            "ksql.service.id": service_id,
+            "auto.offset.reset": "earliest",
+            **(properties or {}),
+        },
     )
     engine.execute(setup)
     # The benchmark's own million input records are not the engine's: keep the collector from
