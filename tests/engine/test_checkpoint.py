@@ -184,3 +184,17 @@ def test_decoding_many_records_isolates_the_ones_that_do_not_decode() -> None:
     assert all(isinstance(item, ValueError) for item in found[2:5])
     assert found[5:] == [((f"k{i}",), i, i + 1) for i in range(2, 5)]
     assert decode_many(good) == [((f"k{i}",), i, i + 1) for i in range(5)]
+
+
+def test_decoding_many_records_keeps_each_records_shared_objects_its_own() -> None:
+    # Pickle memoizes objects a record holds twice (equal strings, the same Decimal); each record
+    # refers back to its own memo, never to an earlier record's.
+    from decimal import Decimal
+
+    from ksqlmv.engine.runtime.codec import decode_many, encode
+
+    records = [
+        ((symbol, symbol), [Decimal(price), [Decimal(price)]], start)
+        for symbol, price, start in [("ACME", "389.97", 0), ("INIT", "249.66", 60_000)]
+    ]
+    assert decode_many([encode(record) for record in records]) == records

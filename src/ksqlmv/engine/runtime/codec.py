@@ -36,39 +36,26 @@ def encode(value: Any) -> bytes:
 
 
 def decode_many(items: list[bytes]) -> list[Any]:
-    """`decode` of each item, reading them as one stream of pickles (one unpickler, not one
-    each: several times faster for a changelog's worth). An item that does not decode on its
-    own gets `ValueError` in its place."""
-    joined = b"".join(items)
-    stream = io.BytesIO(joined)
-    load = _PlainData(stream).load
-    try:
-        # The common case, every item one whole pickle: one load after another.
-        fast = [load() for _ in items]
-        if stream.tell() == len(joined):
-            return fast
-    except (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError):
-        pass
-    return _decode_each(items)
+    """`decode` of each item, read from one stream of pickles (a changelog's worth at a time).
+    An item that does not decode on its own gets `ValueError` in its place.
 
-
-def _decode_each(items: list[bytes]) -> list[Any]:
-    """`decode_many`, item by item, resynchronizing after any that does not decode."""
+    Each item gets an unpickler of its own: an unpickler's memo outlives a `load`, and every
+    pickle numbers its memo from 0, so a second item read by the first item's unpickler would
+    pick up the first item's objects wherever it refers back to one of its own."""
     stream = io.BytesIO(b"".join(items))
-    reader = _PlainData(stream)
     found: list[Any] = []
     end = 0
     for data in items:
         end += len(data)
-        failed = False
+        value: Any
         try:
-            value = reader.load()
+            value = _PlainData(stream).load()
+            whole = stream.tell() == end
         except (pickle.UnpicklingError, EOFError, TypeError, AttributeError, IndexError):
-            failed = True
-        if failed or stream.tell() != end:
+            whole = False
+        if not whole:
             # This item was not one whole pickle: decode it alone, and resynchronize.
             stream.seek(end)
-            reader = _PlainData(stream)
             try:
                 value = decode(data)
             except ValueError as error:
