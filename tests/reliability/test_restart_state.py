@@ -67,19 +67,9 @@ def _pull(url: str) -> list[list[Any]]:
     return sorted(rows[1:])
 
 
-RESTORE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="aggregation state after a restart of the ksqlDB server (clean or kill -9): windows' "
-    "MAX, MIN and LATEST_BY_OFFSET hold other keys' or other records' values (a window whose "
-    "one trade was 383.3435 answers 373.4756 for all three) while COUNT, SUM and "
-    "EARLIEST_BY_OFFSET are right, or pull queries of the table fail with 500 'TypeError: "
-    "float() argument must be a string or a real number, not list'",
-)
-
-
 @pytest.mark.parametrize(
     "how",
-    ["none", pytest.param("restart", marks=RESTORE_BUG), pytest.param("kill", marks=RESTORE_BUG)],
+    ["none", "restart", "kill"],
 )
 def test_window_aggregates_survive_a_restart(
     embedded_stack_factory: Callable[..., Any], tmp_path: Any, how: str
