@@ -112,12 +112,6 @@ def test_queries_keep_running_past_poison(poisoned: dict[str, Any]) -> None:
     assert len(states) == 2 and set(states.values()) == {"RUNNING"}, states
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ksqlmv.server never calls KsqlEngine.publish_processing_log(): processing errors stay "
-    "in the engine's memory, no KSQL_PROCESSING_LOG stream exists and nothing is written to "
-    "default_ksql_processing_log",
-)
 def test_poison_goes_to_the_processing_log(poisoned: dict[str, Any]) -> None:
     platform, poison = poisoned["platform"], poisoned["poison"]
     (listing,) = platform.ksql("SHOW STREAMS;")

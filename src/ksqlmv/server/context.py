@@ -31,6 +31,9 @@ __all__ = ["ServerConfig", "ServerContext"]
 
 log = logging.getLogger(__name__)
 
+_TOPIC_AUTO_CREATE = "ksql.logging.processing.topic.auto.create"
+_STREAM_AUTO_CREATE = "ksql.logging.processing.stream.auto.create"
+
 VERSION = "0.29.0"
 """The ksqlDB version whose REST API this server speaks (reported by /info)."""
 
@@ -93,9 +96,23 @@ class ServerContext:
         commands = await self.commands.start()
         applied = await self.loop.run_in_executor(self.statements, self.runner.replay, commands)
         log.info("replayed %d of %d commands", applied, len(commands))
+        await self.loop.run_in_executor(self.statements, self._publish_processing_log)
         self.pulls.invalidate()
         self.state = "READY"
         return applied
+
+    def _publish_processing_log(self) -> None:
+        """Processing errors go to the processing-log topic and the KSQL_PROCESSING_LOG stream
+        over it, as ksqlDB's `ksql.logging.processing.topic.auto.create` and
+        `ksql.logging.processing.stream.auto.create` make it do. Both are on unless the
+        server's properties turn them off: the embedded stack is a development stack, set up as
+        the real stack's docker-compose.yml sets up ksqlDB."""
+        properties = self.config.properties
+        if not _flag(properties.get(_TOPIC_AUTO_CREATE, True)):
+            return
+        stream = _flag(properties.get(_STREAM_AUTO_CREATE, True))
+        topic = self.engine.publish_processing_log(create_stream=stream)
+        log.info("processing log: topic %s%s", topic, ", stream KSQL_PROCESSING_LOG" * stream)
 
     async def close(self) -> None:
         """Stop push queries, persistent queries' feeds and the command topic."""
@@ -177,3 +194,8 @@ class ServerContext:
     def pull_id() -> str:
         """A pull query id."""
         return f"query_{int(time.time() * 1000)}{random.randint(0, 999):03d}"
+
+
+def _flag(value: Any) -> bool:
+    """A boolean property given as a bool or as ksqlDB's text ("true", "FALSE")."""
+    return value if isinstance(value, bool) else str(value).strip().lower() == "true"
