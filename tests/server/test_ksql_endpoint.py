@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -165,6 +166,22 @@ def test_error_bodies(ksql: Any, body: bytes, status: int, code: int, message: s
     assert found["error_code"] == code
     assert message in found["message"]
     assert found["@type"] in ("generic_error", "statement_error")
+
+
+def test_an_assert_waiting_for_its_timeout_holds_no_other_request_up(ksql: Any) -> None:
+    answers: list[httpx.Response] = []
+    sql = "ASSERT TOPIC never_made_topic_waiting TIMEOUT 3 SECONDS;"
+    waiting = threading.Thread(target=lambda: answers.append(ksql.post(sql)))
+    waiting.start()
+    time.sleep(0.3)  # the ASSERT is waiting now
+    started = time.monotonic()
+    (shown,) = ksql.ok("SHOW STREAMS;")
+    took = time.monotonic() - started
+    waiting.join(30)
+    assert shown["@type"] == "streams"
+    assert took < 1.5, f"SHOW STREAMS took {took:.1f} s beside a waiting ASSERT"
+    (answer,) = answers
+    assert answer.status_code == 417 and "never_made_topic_waiting" in answer.json()["message"]
 
 
 def test_set_is_scoped_to_its_request(ksql: Any) -> None:

@@ -25,7 +25,7 @@ from ksqlmv.errors import StatementError
 from ksqlmv.server.commands import CommandTopic
 from ksqlmv.server.errors import COMMAND_QUEUE_CATCHUP_TIMEOUT
 from ksqlmv.server.pull_cache import PullCache
-from ksqlmv.server.statements import PushRegistry, StatementRunner
+from ksqlmv.server.statements import PushRegistry, StatementRunner, only_waits
 
 __all__ = ["ServerConfig", "ServerContext"]
 
@@ -86,6 +86,7 @@ class ServerContext:
         self.lock = asyncio.Lock()
         self.pulls = PullCache()
         self.statements = ThreadPoolExecutor(1, thread_name_prefix="ksql-statements")
+        self.waits = ThreadPoolExecutor(8, thread_name_prefix="ksql-asserts")
         self.started = time.time()
         self.state = "STARTING"
 
@@ -121,6 +122,7 @@ class ServerContext:
         await self.loop.run_in_executor(None, self.driver.close)
         await self.loop.run_in_executor(None, self.commands.close)
         self.statements.shutdown(wait=False)
+        self.waits.shutdown(wait=False)
         self.state = "CLOSED"
 
     # -- statements ---------------------------------------------------------------------------
@@ -128,11 +130,18 @@ class ServerContext:
     async def execute(
         self, sql: str, properties: dict[str, Any], variables: dict[str, str]
     ) -> list[dict[str, Any]]:
-        """Run a `/ksql` request on the statement thread, one request at a time."""
+        """Run a `/ksql` request on the statement thread, one request at a time; a request of
+        ASSERTs only runs beside the others, so one waiting for its TIMEOUT holds no one up."""
+        run = self.runner.run_parsed
+        statements = await self.loop.run_in_executor(self.waits, self.runner.parse, sql, variables)
+        if only_waits(statements):
+            return await self.loop.run_in_executor(
+                self.waits, run, statements, properties, variables
+            )
         async with self.lock:
             try:
                 return await self.loop.run_in_executor(
-                    self.statements, self.runner.run, sql, properties, variables
+                    self.statements, run, statements, properties, variables
                 )
             finally:
                 self.pulls.invalidate()

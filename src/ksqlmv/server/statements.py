@@ -34,7 +34,14 @@ from ksqlmv.sql import ast, parse, parse_with_variables
 if TYPE_CHECKING:
     from ksqlmv.engine.engine import KsqlEngine, Session
 
-__all__ = ["DISTRIBUTED", "QUERY_ENDPOINT_MESSAGE", "PushRegistry", "StatementRunner"]
+__all__ = [
+    "DISTRIBUTED",
+    "QUERY_ENDPOINT_MESSAGE",
+    "WAITING_STATEMENTS",
+    "PushRegistry",
+    "StatementRunner",
+    "only_waits",
+]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +69,15 @@ DISTRIBUTED: tuple[type, ...] = (
 executor for)."""
 
 Entity = dict[str, Any]
+
+WAITING_STATEMENTS = (ast.AssertTopic, ast.AssertSchema)
+"""Statements that only read Kafka and the registry and may wait up to their TIMEOUT: ksqlDB runs
+them on the request's own thread, beside other requests, never through the command topic."""
+
+
+def only_waits(statements: list[ast.Statement]) -> bool:
+    """Whether a request holds nothing but ASSERT TOPIC/SCHEMA statements."""
+    return bool(statements) and all(isinstance(s, WAITING_STATEMENTS) for s in statements)
 
 
 class PushRegistry:
@@ -115,6 +131,11 @@ class StatementRunner:
 
         Blocks: call it off the event loop, one request at a time.
         """
+        return self.run_parsed(self.parse(sql, variables), properties, variables)
+
+    def parse(self, sql: str, variables: dict[str, str]) -> list[ast.Statement]:
+        """The statements of a `/ksql` request; `StatementError` for what ksqlDB refuses before
+        running anything (syntax, queries that belong on /query-stream)."""
         try:
             statements, _ = parse_with_variables(sql, variables)
         except ParseError as error:
@@ -124,6 +145,12 @@ class StatementRunner:
         for statement in statements:
             if isinstance(statement, ast.Query | ast.PrintTopic):
                 raise StatementError(QUERY_ENDPOINT_MESSAGE, QUERY_ENDPOINT, statement.text)
+        return list(statements)
+
+    def run_parsed(
+        self, statements: list[ast.Statement], properties: dict[str, Any], variables: dict[str, str]
+    ) -> list[Entity]:
+        """Run statements from `parse` in order (see `run`)."""
         request = _Request(self.engine.session(properties, variables), dict(properties))
         for statement in statements:
             try:
