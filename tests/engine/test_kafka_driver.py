@@ -266,3 +266,121 @@ def test_table_outputs_coalesce_per_key_with_the_cache_on(
         assert len(everything) < len(votes) // 10  # each key's updates were written once per commit
     finally:
         driver.close()
+
+
+def _read_timed(
+    stack: EmbeddedStack, topic: str, count: int, timeout: float = 30.0
+) -> list[tuple[bytes | None, bytes | None, int]]:
+    """The first `count` records of `topic` with their timestamps."""
+    consumer = Consumer({**_config(stack), "group.id": f"reader-{uuid.uuid4()}"})
+    consumer.assign([TopicPartition(topic, 0, 0)])
+    found: list[tuple[bytes | None, bytes | None, int]] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(found) < count and time.monotonic() < deadline:
+            for message in consumer.consume(100, 0.2):
+                if message.error() is None:
+                    found.append((message.key(), message.value(), message.timestamp()[1]))
+    finally:
+        consumer.close()
+    assert len(found) >= count, f"{topic}: {len(found)} of {count} records within {timeout}s"
+    return found
+
+
+# (topic, key, value, timestamp): ksqlDB's table-table inner join case, whose first record is at
+# the epoch (librdkafka writes 0 as "now": create_time maps it to the nearest time it can write).
+TABLE_TABLE_INPUTS = [
+    ("left", 0, {"NAME": "zero", "VALUE": 0}, 0),
+    ("right", 0, {"F1": "blah", "F2": 50}, 10_000),
+    ("left", 10, {"NAME": "100", "VALUE": 5}, 11_000),
+    ("left", 0, {"NAME": "foo", "VALUE": 100}, 13_000),
+    ("right", 0, {"F1": "a", "F2": 10}, 15_000),
+    ("right", 15, {"F1": "c", "F2": 20}, 15_500),
+    ("left", 0, {"NAME": "bar", "VALUE": 99}, 16_000),
+    ("left", 90, {"NAME": "ninety", "VALUE": 90}, 17_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "join", "expected"),
+    [
+        (
+            "L.ID",
+            "JOIN",
+            [
+                (0, "zero", "blah", 10_000),
+                (0, "foo", "blah", 13_000),
+                (0, "foo", "a", 15_000),
+                (0, "bar", "a", 16_000),
+            ],
+        ),
+        (
+            "ROWKEY",  # the synthetic key of a full outer join
+            "FULL OUTER JOIN",
+            [
+                (0, "zero", None, 1),
+                (0, "zero", "blah", 10_000),
+                (10, "100", None, 11_000),
+                (0, "foo", "blah", 13_000),
+                (0, "foo", "a", 15_000),
+                (15, None, "c", 15_500),
+                (0, "bar", "a", 16_000),
+                (90, "ninety", None, 17_000),
+            ],
+        ),
+    ],
+)
+def test_table_table_join_follows_event_time(
+    embedded_broker: EmbeddedStack,
+    make_engine: Callable[..., Any],
+    names: Callable[[str], str],
+    key: str,
+    join: str,
+    expected: list[tuple[int, str | None, str | None, int]],
+) -> None:
+    import struct
+
+    from ksqlmv.engine.api import prepare_pull, table_view
+    from ksqlmv.engine.drivers.kafka import create_time
+    from ksqlmv.sql import parse_statement
+
+    topics = {"left": names("left"), "right": names("right")}
+    sink = names("joined")
+    engine, _ = make_engine(names("svc") + "_")
+    engine.execute(
+        "CREATE TABLE L (ID BIGINT PRIMARY KEY, NAME STRING, VALUE BIGINT) WITH "
+        f"(KAFKA_TOPIC='{topics['left']}', PARTITIONS=1, VALUE_FORMAT='JSON');"
+        "CREATE TABLE R (ID BIGINT PRIMARY KEY, F1 STRING, F2 BIGINT) WITH "
+        f"(KAFKA_TOPIC='{topics['right']}', PARTITIONS=1, VALUE_FORMAT='JSON');"
+        f"CREATE TABLE J WITH (KAFKA_TOPIC='{sink}') AS SELECT {key} AS ID, NAME, F1 "
+        f"FROM L {join} R ON L.ID = R.ID;"
+    )
+    producer = Producer(_config(embedded_broker))
+    for topic, key, value, ts in TABLE_TABLE_INPUTS:
+        producer.produce(
+            topics[topic], json.dumps(value), struct.pack(">q", key), timestamp=create_time(ts)
+        )
+    assert producer.flush(10) == 0
+    rows = _read_timed(embedded_broker, sink, len(expected))
+    time.sleep(0.5)  # nothing more may follow
+    rows = _read_timed(embedded_broker, sink, len(expected))
+    got = [
+        (struct.unpack(">q", k or b"")[0], *json.loads(v or b"").values(), ts) for k, v, ts in rows
+    ]
+    assert got == expected
+    # What a pull query reads is each key's last row, never an older one.
+    pull = prepare_pull(engine, parse_statement("SELECT * FROM J;"), engine.properties, "pull_1")
+    latest = {key: (name, f1) for key, name, f1, _ in expected}
+    assert {row[0]: row[1:] for row in pull.run_table(table_view(engine, pull.source))} == latest
+
+
+def test_a_record_at_the_epoch_is_not_stamped_with_the_wall_clock(
+    embedded_broker: EmbeddedStack, make_engine: Callable[..., Any], names: Callable[[str], str]
+) -> None:
+    topic = names("epoch")
+    _, driver = make_engine()
+    driver.create_topic(topic)
+    driver.produce(topic, b"k", b"v", 0)
+    driver.produce(topic, b"k", b"w", 5)
+    driver.flush()
+    assert [ts for _, _, ts in _read_timed(embedded_broker, topic, 2)] == [1, 5]

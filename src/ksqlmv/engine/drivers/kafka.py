@@ -67,7 +67,7 @@ from ksqlmv.engine.runtime.query import RunningQuery
 from ksqlmv.engine.runtime.stores import KeyValueStore
 from ksqlmv.errors import ExecutionError, ServiceUnavailableError
 
-__all__ = ["KafkaDriver", "application_id"]
+__all__ = ["KafkaDriver", "application_id", "create_time"]
 
 log = logging.getLogger(__name__)
 kafka_log = logging.getLogger("ksqlmv.engine.kafka")
@@ -78,6 +78,16 @@ Listener = Callable[[bytes | None, bytes | None, int, Headers], None]
 def application_id(service_id: str, query_id: str) -> str:
     """The consumer group (Kafka Streams application id) of a persistent query."""
     return f"_confluent-ksql-{service_id}query_{query_id}"
+
+
+def create_time(ts: int) -> int:
+    """The CreateTime to hand librdkafka for a record at `ts` (ms).
+
+    librdkafka reads a timestamp of 0 as "now", so a record at the epoch would carry the wall
+    clock: a query reading its topic in time order would then take it after every record that
+    followed it, and a window would put it in today's. 1 ms is the nearest time it can write.
+    """
+    return ts if ts > 0 else 1
 
 
 class KafkaDriver:
@@ -228,7 +238,7 @@ class KafkaDriver:
             for listener in listeners:
                 listener(key, value, ts, headers)
         produce = self.producer.produce
-        timestamp = ts if ts > 0 else 0
+        timestamp = create_time(ts)
         while True:
             try:
                 # (the per-record path: positional arguments, no headers argument when empty)
@@ -246,7 +256,7 @@ class KafkaDriver:
         """Write one changelog record (changelogs have one partition and no listeners)."""
         while True:
             try:
-                self.producer.produce(topic, value, key, partition=0, timestamp=ts if ts > 0 else 0)
+                self.producer.produce(topic, value, key, partition=0, timestamp=create_time(ts))
                 return
             except BufferError:
                 self.producer.poll(0.05)

@@ -35,6 +35,7 @@ from confluent_kafka.cimpl import NewTopic
 
 from ksqlmv.engine.analysis.binder import resolve_type
 from ksqlmv.engine.catalog import Column, ColumnKind, DataSource
+from ksqlmv.engine.drivers.kafka import create_time
 from ksqlmv.engine.drivers.testing import TestDriver
 from ksqlmv.engine.engine import KsqlEngine
 from ksqlmv.engine.serde.registry import ConfluentSchemaRegistry
@@ -374,7 +375,7 @@ class RestRunner:
                 record.topic,
                 value=value_bytes,
                 key=key_bytes,
-                timestamp=record.timestamp or 0,
+                timestamp=create_time(record.timestamp or 0),
                 headers=[(k, v) for k, v in record.headers] if record.headers else None,
             )
         if producer.flush(self.timeout):
