@@ -84,7 +84,7 @@ def test_restart_restores_objects_and_data(
     totals = "SELECT * FROM TOTALS;"
     _eventually(url, totals, [["a", 2, 10], ["b", 1, 7]])
     before = _catalog(url)
-    assert before[0] == ["BIG", "ORDERS"]
+    assert before[0] == ["BIG", "KSQL_PROCESSING_LOG", "ORDERS"]
     assert before[1] == ["TOTALS"]
     assert len(before[2]) == 2
     if how == "kill":
