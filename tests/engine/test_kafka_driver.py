@@ -235,6 +235,48 @@ def test_partitions_are_read_in_timestamp_order(
     assert seen == sorted(seen)
 
 
+def test_a_partition_with_unread_records_is_never_overtaken(
+    embedded_broker: EmbeddedStack, names: Callable[[str], str]
+) -> None:
+    """Small fetches leave the older partition's buffer empty again and again while the broker
+    still has its records: the newer partition must wait for them, however long that takes
+    (max_idle=0 would let it go ahead at once if the lag were not known)."""
+    from confluent_kafka import OFFSET_BEGINNING
+
+    from ksqlmv.engine.drivers.synced import SyncedConsumer
+
+    table, stream = names("table"), names("stream")
+    # Small batches, so that small fetches can bring a few records at a time.
+    producer = Producer({**_config(embedded_broker), "batch.size": 1_000, "linger.ms": 0})
+    for i in range(2_000):
+        producer.produce(table, b"t" * 200, timestamp=1_000 + i)
+        producer.produce(stream, b"s" * 200, timestamp=100_000 + i)
+    assert producer.flush(10) == 0
+    consumer = SyncedConsumer(
+        Consumer(
+            {
+                **_config(embedded_broker),
+                "group.id": f"synced-{uuid.uuid4()}",
+                "enable.partition.eof": True,
+                "max.partition.fetch.bytes": 2_048,
+                "fetch.max.bytes": 4_096,
+                "message.max.bytes": 4_096,
+            }
+        ),
+        max_idle=0.0,
+    )
+    consumer.assign([TopicPartition(t, 0, OFFSET_BEGINNING) for t in (stream, table)])
+    seen: list[int] = []
+    deadline = time.monotonic() + 60
+    try:
+        while len(seen) < 4_000 and time.monotonic() < deadline:
+            seen.extend(m.timestamp()[1] for m in consumer.consume(100, 0.2))
+    finally:
+        consumer.close()
+    assert len(seen) == 4_000
+    assert seen == sorted(seen)
+
+
 def test_table_outputs_coalesce_per_key_with_the_cache_on(
     embedded_broker: EmbeddedStack, names: Callable[[str], str]
 ) -> None:
