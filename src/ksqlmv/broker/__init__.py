@@ -4,7 +4,9 @@ A single-node broker written on asyncio, with kio as the protocol codec. Record 
 exactly as producers send them (offsets assigned, CRC checked, compression untouched) in segment
 files with a sparse offset index per partition; `acks=all` is acknowledged only after fsync;
 topics, configs and committed offsets survive restarts; classic consumer groups rebalance;
-compacted topics are compacted and delete-policy topics expire in the background.
+transactions commit or abort atomically across partitions and consumed offsets, and
+`read_committed` consumers read below the last stable offset; compacted topics are compacted and
+delete-policy topics expire in the background.
 
 Run it as a process (what `ksqlmv local` does)::
 
@@ -19,6 +21,7 @@ segment       one segment file + sparse index;  log  a partition's segments, HWM
 flusher       group-commit fsync thread;  producers  idempotent sequence state
 catalog       topics and meta.json;  topic_config  Kafka's topic configs;  offsets  commits
 groups        classic group coordinator;  cleaner  retention and compaction
+transactions  transaction coordinator;  txn_log  its durable state;  txn_partition  LSO, aborts
 core          state + background tasks;  server  connections, ordering, dispatch
 api_*         request handlers by family;  broker  the Broker facade;  __main__  the process
 ```

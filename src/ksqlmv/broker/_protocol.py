@@ -61,7 +61,11 @@ SUPPORTED_VERSIONS: dict[int, tuple[int, int]] = {
     18: (0, 3),  # ApiVersions
     19: (2, 4),  # CreateTopics (v4 accepts num_partitions = -1, NewTopic's default)
     20: (1, 3),  # DeleteTopics
-    22: (0, 1),  # InitProducerId (idempotent producer)
+    22: (0, 1),  # InitProducerId (idempotent and transactional producers)
+    24: (0, 1),  # AddPartitionsToTxn
+    25: (0, 1),  # AddOffsetsToTxn
+    26: (0, 1),  # EndTxn
+    28: (0, 2),  # TxnOffsetCommit (v3 adds group fencing, and is flexible)
     32: (1, 1),  # DescribeConfigs
     37: (0, 1),  # CreatePartitions
     42: (0, 1),  # DeleteGroups
@@ -85,6 +89,10 @@ API_NAMES: dict[int, str] = {
     19: "CreateTopics",
     20: "DeleteTopics",
     22: "InitProducerId",
+    24: "AddPartitionsToTxn",
+    25: "AddOffsetsToTxn",
+    26: "EndTxn",
+    28: "TxnOffsetCommit",
     32: "DescribeConfigs",
     37: "CreatePartitions",
     42: "DeleteGroups",

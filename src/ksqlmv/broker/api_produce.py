@@ -1,7 +1,9 @@
 """Produce and InitProducerId.
 
 A produce request is checked batch by batch (size, magic, CRC, counts; `records.py`), given
-offsets and appended as sent. `acks=all` is answered once the flusher has fsynced the append;
+offsets and appended as sent. Transactional batches are accepted only from a producer whose
+current epoch has the partition in its ongoing transaction (`transactions.py`); control batches
+only the broker itself writes. `acks=all` is answered once the flusher has fsynced the append;
 `acks=1` right after the write; `acks=0` never (librdkafka expects no response). Each partition's
 error is its own: one bad partition does not fail the others in the same request.
 """
@@ -17,7 +19,7 @@ from typing import Any
 from ksqlmv.broker._protocol import ZERO_THROTTLE, Request, error_code, make, nested, response_type
 from ksqlmv.broker.core import BrokerCore, Handler
 from ksqlmv.broker.log import PartitionLog
-from ksqlmv.broker.records import BatchHeader, validate_batches
+from ksqlmv.broker.records import CONTROL, TRANSACTIONAL, BatchHeader, validate_batches
 from ksqlmv.errors import KafkaError
 
 __all__ = ["HANDLERS"]
@@ -26,7 +28,7 @@ _log = logging.getLogger("ksqlmv.broker")
 _NONE = 0
 _REQUEST_TIMED_OUT = 7
 _INVALID_REQUIRED_ACKS = 21
-_INVALID_REQUEST = 42
+_INVALID_RECORD = 87
 
 
 @dataclass(slots=True)
@@ -38,8 +40,15 @@ class _Outcome:
     message: str | None = None
 
 
-def _append(log: PartitionLog, data: bytes) -> _Outcome:
+def _append(core: BrokerCore, log: PartitionLog, data: bytes) -> _Outcome:
     headers = validate_batches(data, log.settings.max_message_bytes)
+    for header in headers:
+        if header.attributes & CONTROL:
+            raise KafkaError(_INVALID_RECORD, "clients may not write control batches")
+        if header.attributes & TRANSACTIONAL:
+            core.transactions.check_produce(
+                header.producer_id, header.producer_epoch, log.topic, log.partition
+            )
     if all(header.producer_id < 0 for header in headers):
         base, append_time = log.append(data, headers)
         return _Outcome(base_offset=base, append_time=append_time)
@@ -82,9 +91,7 @@ async def _produce(core: BrokerCore, request: Request, peer: str) -> Any:
     outcomes: dict[tuple[str, int], _Outcome] = {}
     appended: dict[tuple[str, int], PartitionLog] = {}
     refusal: KafkaError | None = None
-    if body.transactional_id is not None:
-        refusal = KafkaError(_INVALID_REQUEST, "transactions are not supported by this broker")
-    elif body.acks not in (-1, 0, 1):
+    if body.acks not in (-1, 0, 1):
         refusal = KafkaError(_INVALID_REQUIRED_ACKS, f"acks={body.acks} is not -1, 0 or 1")
     for topic_data in body.topic_data:
         for partition_data in topic_data.partition_data:
@@ -94,7 +101,7 @@ async def _produce(core: BrokerCore, request: Request, peer: str) -> Any:
                     raise refusal
                 core.topic(topic_data.name, create=True)
                 log = core.catalog.get(topic_data.name, partition_data.index)
-                outcomes[key] = _append(log, bytes(partition_data.records or b""))
+                outcomes[key] = _append(core, log, bytes(partition_data.records or b""))
                 appended[key] = log
             except KafkaError as error:
                 _log.warning("produce to %s-%s refused: %s", *key, error)
@@ -158,14 +165,24 @@ def _response(request: Request, outcomes: dict[tuple[str, int], _Outcome]) -> An
 
 async def _init_producer_id(core: BrokerCore, request: Request, peer: str) -> Any:
     cls = response_type(22, request.version)
-    if request.body.transactional_id is not None:
-        _log.warning("InitProducerId with a transactional id refused: no transactions here")
+    body = request.body
+    if body.transactional_id is not None:
+        timeout_ms = round(body.transaction_timeout.total_seconds() * 1000)
+        try:
+            producer_id, epoch = await core.transactions.init_producer_id(
+                body.transactional_id, timeout_ms
+            )
+        except KafkaError as refused:
+            _log.warning("InitProducerId for %s refused: %s", body.transactional_id, refused)
+            producer_id, epoch, error = -1, -1, refused.error_code
+        else:
+            error = _NONE
         return make(
             cls,
             throttle_time=ZERO_THROTTLE,
-            error_code=error_code(_INVALID_REQUEST),
-            producer_id=-1,
-            producer_epoch=-1,
+            error_code=error_code(error),
+            producer_id=producer_id,
+            producer_epoch=epoch,
         )
     return make(
         cls,

@@ -11,7 +11,9 @@ watermark), as Kafka does.
   (records without a key are kept). A tombstone is dropped once it is superseded or older than
   `delete.retention.ms`. Untouched batches are copied as they are; a batch that loses records
   is rewritten uncompressed with its original offsets. The file work runs in a thread; the swap
-  happens on the event loop.
+  happens on the event loop. Transactions: only segments below the last stable offset are
+  cleaned, the records of aborted transactions are removed, and transaction markers are kept
+  (they never count as a key's latest record).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from pathlib import Path
 from ksqlmv.broker.catalog import Catalog
 from ksqlmv.broker.log import PartitionLog
 from ksqlmv.broker.records import (
+    CONTROL,
     HEADER_SIZE,
+    TRANSACTIONAL,
     BatchHeader,
     iter_records,
     read_header,
@@ -37,6 +41,7 @@ from ksqlmv.broker.records import (
 )
 from ksqlmv.broker.segment import INDEX_ENTRY, Segment
 from ksqlmv.broker.topic_config import TopicSettings
+from ksqlmv.broker.txn_partition import AbortedRange
 
 __all__ = ["Cleaner"]
 
@@ -93,10 +98,12 @@ class Cleaner:
         """Compact the sealed segments of `log` if enough of them is dirty."""
         settings = log.settings
         now = time.time() * 1000
+        stable = log.txns.stable_offset(log.high_watermark)
         sealed = [
             segment
             for segment in log.sealed_segments()
             if segment.max_timestamp <= now - settings.min_compaction_lag_ms
+            and segment.next_offset <= stable
         ]
         dirty = [segment for segment in sealed if segment.next_offset > log.clean_offset]
         total = sum(segment.size for segment in sealed)
@@ -104,8 +111,11 @@ class Cleaner:
             return
         if sum(segment.size for segment in dirty) / total < settings.min_cleanable_dirty_ratio:
             return
+        aborted: dict[int, list[AbortedRange]] = {}
+        for aborted_range in log.txns.aborted:
+            aborted.setdefault(aborted_range.producer_id, []).append(aborted_range)
         rewritten, cleaned_to = await asyncio.to_thread(
-            _compact_segments, sealed, dirty, settings, self._map_entries, now
+            _compact_segments, sealed, dirty, settings, self._map_entries, now, aborted
         )
         if log.closed:
             for item in rewritten:
@@ -145,18 +155,29 @@ def _batches(segment: Segment) -> Iterator[tuple[BatchHeader, bytes]]:
             position += header.size
 
 
+def _in_aborted(header: BatchHeader, aborted: dict[int, list[AbortedRange]]) -> bool:
+    """Whether a data batch belongs to an aborted transaction (its ABORT marker does not)."""
+    if header.attributes & (TRANSACTIONAL | CONTROL) != TRANSACTIONAL:
+        return False
+    ranges = aborted.get(header.producer_id, ())
+    return any(found.first <= header.base_offset <= found.last for found in ranges)
+
+
 def _compact_segments(
     sealed: list[Segment],
     dirty: list[Segment],
     settings: TopicSettings,
     map_entries: int,
     now: float,
+    aborted: dict[int, list[AbortedRange]],
 ) -> tuple[list[_Rewritten], int]:
     latest: dict[bytes, int] = {}
     cleaned_to = dirty[0].base_offset
     for segment in dirty:
         seen: dict[bytes, int] = {}
         for header, batch in _batches(segment):
+            if header.attributes & CONTROL or _in_aborted(header, aborted):
+                continue
             section = records_section(batch, header)
             for record in iter_records(section, header.record_count):
                 if record.key is not None:
@@ -170,32 +191,44 @@ def _compact_segments(
     for segment in sealed:
         if segment.base_offset >= cleaned_to:
             break
-        rewritten.append(_rewrite(segment, latest, horizon))
+        rewritten.append(_rewrite(segment, latest, horizon, aborted))
     return rewritten, cleaned_to
 
 
-def _rewrite(segment: Segment, latest: dict[bytes, int], horizon: float) -> _Rewritten:
+def _rewrite(
+    segment: Segment,
+    latest: dict[bytes, int],
+    horizon: float,
+    aborted: dict[int, list[AbortedRange]],
+) -> _Rewritten:
     log_path = segment.path.with_name(segment.path.name + ".cleaned")
     index_path = segment.index_path.with_name(segment.index_path.name + ".cleaned")
     output = bytearray()
     entries = bytearray()
     since_index, max_before = 0, -1
     for header, batch in _batches(segment):
+        if _in_aborted(header, aborted):
+            continue
         kept: list[bytes] = []
         section = records_section(batch, header)
         records = list(iter_records(section, header.record_count))
-        for record in records:
+        for record in records if not header.attributes & CONTROL else ():
             offset = header.base_offset + record.offset_delta
             if record.key is not None and latest.get(_key_digest(record.key), -1) > offset:
                 continue
             if record.is_tombstone and header.max_timestamp < horizon:
                 continue
             kept.append(section[record.start : record.end])
-        if not kept:
+        if header.attributes & CONTROL:
+            out = batch
+        elif not kept:
             continue
-        out = (
-            batch if len(kept) == len(records) else rebuild_batch(header, b"".join(kept), len(kept))
-        )
+        else:
+            out = (
+                batch
+                if len(kept) == len(records)
+                else rebuild_batch(header, b"".join(kept), len(kept))
+            )
         if since_index >= segment.index_interval:
             entries += INDEX_ENTRY.pack(
                 header.base_offset - segment.base_offset, len(output), max_before

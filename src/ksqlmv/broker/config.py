@@ -31,6 +31,8 @@ class BrokerConfig:
     cleaner_interval_ms: int = 15_000  # how often retention and compaction look for work
     checkpoint_interval_ms: int = 5_000  # how often recovery points are written
     compaction_map_entries: int = 1_000_000  # keys one compaction pass may track
+    transaction_max_timeout_ms: int = 900_000  # Kafka's transaction.max.timeout.ms
+    transaction_check_interval_ms: int = 1_000  # how often timed-out transactions are aborted
 
     @property
     def advertised(self) -> str:

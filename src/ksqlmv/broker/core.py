@@ -1,8 +1,9 @@
 """The broker's state and background work, independent of the network.
 
-`BrokerCore` owns the catalog of topics, the committed offsets, the group coordinator and the
-flusher, and runs the periodic tasks: expiring silent group members, writing recovery points,
-and the cleaner (retention and compaction). The request handlers (`api_*.py`) act on it; the
+`BrokerCore` owns the catalog of topics, the committed offsets, the group coordinator, the
+transaction coordinator and the flusher, and runs the periodic tasks: expiring silent group
+members, aborting timed-out transactions, writing recovery points, and the cleaner (retention and
+compaction). The request handlers (`api_*.py`) act on it; the
 server (`server.py`) feeds them requests.
 """
 
@@ -28,6 +29,7 @@ from ksqlmv.broker.config import BrokerConfig
 from ksqlmv.broker.flusher import Flusher
 from ksqlmv.broker.groups import Coordinator
 from ksqlmv.broker.offsets import OffsetStore
+from ksqlmv.broker.transactions import TransactionCoordinator
 from ksqlmv.errors import KafkaError
 
 __all__ = ["BrokerCore", "Handler"]
@@ -49,6 +51,9 @@ class BrokerCore:
             config.group_initial_rebalance_delay_ms,
         )
         self.flusher = Flusher()
+        self.transactions = TransactionCoordinator.open(
+            catalog, offsets, self.flusher, config.transaction_max_timeout_ms
+        )
         self.cleaner = Cleaner(catalog, config.compaction_map_entries)
         self.port = config.port
         self._tasks: list[asyncio.Task[None]] = []
@@ -91,7 +96,15 @@ class BrokerCore:
     def start(self) -> None:
         """Start the flusher and the periodic tasks on the running loop."""
         self.flusher.start()
+        self._tasks.append(
+            asyncio.get_running_loop().create_task(self.transactions.recover(), name="txn-recovery")
+        )
         self._every(_EXPIRY_INTERVAL, self._expire_members, "group-expiry")
+        self._every(
+            self.config.transaction_check_interval_ms / 1000,
+            self.transactions.expire,
+            "txn-expiry",
+        )
         self._every(self.config.checkpoint_interval_ms / 1000, self._checkpoint, "checkpoint")
         self._every(self.config.cleaner_interval_ms / 1000, self.cleaner.run_once, "cleaner")
 
@@ -130,6 +143,7 @@ class BrokerCore:
         atomic_write(self.config.data_dir / "recovery-points.json", self.catalog.recovery_points())
         self.catalog.close()
         self.offsets.close()
+        self.transactions.close()
 
 
 # A request handler: the broker, the decoded request and the peer's address -> the kio response

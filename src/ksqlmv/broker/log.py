@@ -26,6 +26,7 @@ from ksqlmv.broker.producers import ProducerState
 from ksqlmv.broker.records import (
     HEADER_SIZE,
     LOG_OVERHEAD,
+    TRANSACTIONAL,
     BatchHeader,
     iter_records,
     read_header,
@@ -35,6 +36,7 @@ from ksqlmv.broker.records import (
 )
 from ksqlmv.broker.segment import Segment, fsync_directory, segment_bases
 from ksqlmv.broker.topic_config import TopicSettings
+from ksqlmv.broker.txn_partition import PartitionTxns
 from ksqlmv.errors import KafkaError
 
 __all__ = ["OFFSET_OUT_OF_RANGE", "PartitionLog", "SyncToken"]
@@ -68,6 +70,7 @@ class PartitionLog:
         self.segments: list[Segment] = []
         self._bases: list[int] = []
         self.producers = ProducerState()
+        self.txns = PartitionTxns()
         self.high_watermark = 0
         self._visible_base = 0
         self._visible_position = 0
@@ -169,6 +172,8 @@ class PartitionLog:
         for header in headers:
             stamp_offset(buffer, header.position, offset)
             bases.append(offset)
+            if header.attributes & TRANSACTIONAL:
+                self.txns.appended(header, offset)
             offset += header.last_offset_delta + 1
         append_time = -1
         if self.settings.log_append_time:
@@ -353,6 +358,7 @@ class PartitionLog:
         dropped, self.segments = self.segments[:count], self.segments[count:]
         self._bases = self._bases[count:]
         self.forget_positions()
+        self.txns.forget_before(self.log_start_offset)
         for segment in dropped:
             segment.release()
         return dropped

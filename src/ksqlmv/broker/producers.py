@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
-from ksqlmv.broker.records import BatchHeader
+from ksqlmv.broker.records import CONTROL, BatchHeader
 from ksqlmv.errors import KafkaError
 
 __all__ = ["INVALID_PRODUCER_EPOCH", "OUT_OF_ORDER_SEQUENCE_NUMBER", "ProducerState"]
@@ -96,5 +96,9 @@ class ProducerState:
             self._producers.popitem(last=False)
 
     def observe(self, header: BatchHeader) -> None:
-        """Rebuild state from a stored batch (recovery), whose header carries its offset."""
-        self.record(header, header.base_offset)
+        """Rebuild state from a stored batch (recovery), whose header carries its offset.
+
+        Transaction markers carry no sequence number and are skipped.
+        """
+        if not header.attributes & CONTROL:
+            self.record(header, header.base_offset)

@@ -30,12 +30,16 @@ from ksqlmv.broker.compression import decompress
 from ksqlmv.errors import KafkaError
 
 __all__ = [
+    "CONTROL",
     "CORRUPT_MESSAGE",
     "HEADER_SIZE",
     "LOG_OVERHEAD",
     "MESSAGE_TOO_LARGE",
+    "TRANSACTIONAL",
     "BatchHeader",
     "RecordView",
+    "control_batch",
+    "control_type",
     "crc32c",
     "encode_batch",
     "iter_records",
@@ -62,6 +66,10 @@ CORRUPT_MESSAGE = 2
 MESSAGE_TOO_LARGE = 10
 _LOG_APPEND_TIME = 0x08
 _COMPRESSION_MASK = 0x07
+TRANSACTIONAL = 0x10  # attributes bit 4: written inside a transaction
+CONTROL = 0x20  # attributes bit 5: a control batch (a transaction's COMMIT or ABORT marker)
+_CONTROL_KEY = struct.Struct(">hh")  # version 0, type (0 abort, 1 commit)
+_CONTROL_VALUE = struct.Struct(">hi")  # version 0, coordinator epoch
 
 
 def crc32c(data: bytes) -> int:
@@ -249,10 +257,12 @@ def encode_batch(
     producer_id: int = -1,
     producer_epoch: int = -1,
     base_sequence: int = -1,
+    attributes: int = 0,
 ) -> bytes:
     """An uncompressed batch of `(key, value, headers, timestamp_ms)` records.
 
-    For tools and tests that speak the protocol directly; producers use their own encoders.
+    For tools and tests that speak the protocol directly, and for the transaction markers the
+    broker writes itself; producers use their own encoders.
     """
     base_timestamp = min(record[3] for record in records)
     max_timestamp = max(record[3] for record in records)
@@ -272,7 +282,7 @@ def encode_batch(
         0,
         base_offset,
         0,
-        0,
+        attributes,
         len(records) - 1,
         base_timestamp,
         max_timestamp,
@@ -282,6 +292,32 @@ def encode_batch(
         len(records),
     )
     return rebuild_batch(header, bytes(encoded), len(records))
+
+
+def control_batch(producer_id: int, producer_epoch: int, *, commit: bool, now_ms: int) -> bytes:
+    """A transaction marker: the control batch that ends `producer_id`'s transaction.
+
+    One record whose key is `(version 0, type)` (0 ABORT, 1 COMMIT) and whose value is
+    `(version 0, coordinator epoch 0)`, in a batch flagged transactional and control, without a
+    sequence number, as Kafka's coordinator writes it.
+    """
+    key = _CONTROL_KEY.pack(0, 1 if commit else 0)
+    return encode_batch(
+        [(key, _CONTROL_VALUE.pack(0, 0), (), now_ms)],
+        producer_id=producer_id,
+        producer_epoch=producer_epoch,
+        attributes=TRANSACTIONAL | CONTROL,
+    )
+
+
+def control_type(batch: bytes, header: BatchHeader) -> int | None:
+    """1 for a COMMIT marker, 0 for an ABORT marker, None for any other batch."""
+    if not header.attributes & CONTROL:
+        return None
+    for record in iter_records(records_section(batch, header), header.record_count):
+        if record.key is not None and len(record.key) >= _CONTROL_KEY.size:
+            return int(_CONTROL_KEY.unpack_from(record.key, 0)[1])
+    return None
 
 
 def _zigzag(buffer: bytes, position: int) -> tuple[int, int]:

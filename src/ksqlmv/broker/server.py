@@ -20,7 +20,7 @@ import logging
 import struct
 from typing import Any
 
-from ksqlmv.broker import api_cluster, api_fetch, api_groups, api_produce
+from ksqlmv.broker import api_cluster, api_fetch, api_groups, api_produce, api_txn
 from ksqlmv.broker._protocol import (
     API_NAMES,
     SUPPORTED_VERSIONS,
@@ -48,6 +48,7 @@ HANDLERS: dict[int, Handler] = {
     **api_produce.HANDLERS,
     **api_fetch.HANDLERS,
     **api_groups.HANDLERS,
+    **api_txn.HANDLERS,
 }
 
 
