@@ -78,6 +78,8 @@ class Checkpointer:
     produce: Produce
     sequence: int = 0
     offsets: Offsets = field(default_factory=dict)
+    snapshot: Callable[[], dict[str, Any]] | None = None
+    """The query's operator snapshots, carried in each marker with the offsets."""
 
     def processed(self, topic: str, partition: int, offset: int) -> None:
         """Record that the query has processed `offset` of `topic`/`partition`."""
@@ -86,9 +88,13 @@ class Checkpointer:
     def write(self) -> None:
         """Produce every dirty key's current value, then a marker, to each store's changelog."""
         self.sequence += 1
-        marker = encode(
-            {"seq": self.sequence, "offsets": [[t, p, o] for (t, p), o in self.offsets.items()]}
-        )
+        content: dict[str, Any] = {
+            "seq": self.sequence,
+            "offsets": [[t, p, o] for (t, p), o in self.offsets.items()],
+        }
+        if self.snapshot is not None:
+            content["operators"] = self.snapshot()
+        marker = encode(content)
         marker_key = CHECKPOINT_KEY + b"%d" % (self.sequence % 2)
         produce = self.produce
         for tracked in self.stores:
@@ -120,6 +126,7 @@ class Segment:
     sequence: int
     offsets: Offsets
     changes: list[Raw]
+    operators: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -139,7 +146,8 @@ def _read(records: Iterable[tuple[bytes | None, bytes | None]], topic: str) -> _
         try:
             marker = decode(value or b"")
             offsets = {(t, p): o for t, p, o in marker.get("offsets", [])}
-            found.segments.append(Segment(int(marker["seq"]), offsets, found.tail))
+            operators = dict(marker.get("operators") or {})
+            found.segments.append(Segment(int(marker["seq"]), offsets, found.tail, operators))
             found.tail = []
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             log.warning("skipping a marker of changelog %s that does not decode: %s", topic, error)
@@ -167,6 +175,8 @@ class RestorePlan:
     target: int | None
     resume: Offsets
     next_sequence: int
+    operators: dict[str, Any] = field(default_factory=dict)
+    """The operator snapshots of the target checkpoint."""
 
     def apply(self, stores: dict[str, TrackedStore]) -> int:
         """Restore each store (by changelog topic); returns how many keys were restored."""
@@ -210,13 +220,14 @@ def plan_restore(
     common = set.intersection(*seen) if seen else set()
     target = max(common) if common else None
     resume: Offsets = {}
+    operators: dict[str, Any] = {}
     if target is not None:
         for found in logs.values():
             for segment in found.segments:
                 if segment.sequence == target:
-                    resume = segment.offsets
+                    resume, operators = segment.offsets, segment.operators
                     break
             if resume:
                 break
     sequences = [s.sequence for found in logs.values() for s in found.segments]
-    return RestorePlan(logs, target, resume, max(sequences, default=0))
+    return RestorePlan(logs, target, resume, max(sequences, default=0), operators)

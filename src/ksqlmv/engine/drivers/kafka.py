@@ -314,7 +314,11 @@ class KafkaDriver:
         properties = query.ctx.properties
         service_id = str(properties.get("ksql.service.id") or "default_")
         trackers = self.trackers.get(query.query_id, {})
-        checkpointer = Checkpointer(list(trackers.values()), self._produce_changelog)
+        checkpointer = Checkpointer(
+            list(trackers.values()),
+            self._produce_changelog,
+            snapshot=query.snapshot if query.operators else None,
+        )
         lock = threading.Lock()
         feed_box: list[_QueryFeed] = []
 
@@ -330,6 +334,7 @@ class KafkaDriver:
             def apply() -> None:
                 try:
                     plan.apply(trackers)
+                    query.restored(plan.operators)
                 finally:
                     done.set()
 

@@ -184,6 +184,19 @@ class AggregateOperator:
             row = row + window
         return row
 
+    def snapshot(self) -> Any:
+        """Stream time, and what EMIT FINAL has emitted (for checkpoints)."""
+        return [self.stream_time, None if self.final is None else self.final.last_emit]
+
+    def restored(self, snapshot: Any) -> None:
+        """Resume after the store was restored, at the checkpoint's stream time."""
+        if snapshot is not None:
+            self.stream_time = snapshot[0]
+            if self.final is not None:
+                self.final.last_emit = snapshot[1]
+        if self.final is not None:
+            self.final.restored()
+
     def _key(self, key: Row) -> Any:
         return freeze(key) if self.freeze else key
 

@@ -120,7 +120,10 @@ class QueryBuilder:
                 self._final = True
                 self._build(node.input, downstream)
             else:
-                self._build(node.input, SuppressOperator(node.window, downstream))
+                assert self.query is not None
+                suppress = SuppressOperator(node.window, downstream, self.store("Suppress-store"))
+                self.query.operators[node.id] = suppress
+                self._build(node.input, suppress)
         elif isinstance(node, JoinNode):
             from ksqlmv.engine.runtime.joins import build_join
 
@@ -167,6 +170,9 @@ class QueryBuilder:
             self.ctx, node, functions, arguments, downstream, store, final=final
         )
         self._aggregates[node.id] = operator
+        if windowed:
+            assert self.query is not None
+            self.query.operators[node.id] = operator  # its stream time outlives a restart
         every = tuple(arg for call in node.aggregates for arg in call.args)
         operator.compile(self.code, self.row_function(input_schema, every) if every else _no_args)
         # Aggregating a table undoes each key's previous row: its source must remember rows.

@@ -39,17 +39,25 @@ class FinalEmitter:
         self.store = store
         self.emit = emit
         self.last_emit = NO_TIMESTAMP
-        self.store_time = NO_TIMESTAMP
         self.starts: list[tuple[int, int, Any]] = []
         self._order = itertools.count()
 
     def written(self, slot: Any, new: bool) -> None:
         """A window of the store was written (`new`: it did not exist before)."""
-        start = slot[1]
-        if start > self.store_time:
-            self.store_time = start
         if new:
-            heapq.heappush(self.starts, (start, next(self._order), slot))
+            heapq.heappush(self.starts, (slot[1], next(self._order), slot))
+
+    def restored(self) -> None:
+        """Schedule the restored store's windows that were not emitted yet (`last_emit` set)."""
+        last = self.last_emit
+        emitted_up_to = None if last == NO_TIMESTAMP else last - self.size
+        starts = [
+            (slot[1], next(self._order), slot)
+            for slot in self.store.data
+            if emitted_up_to is None or slot[1] > emitted_up_to
+        ]
+        heapq.heapify(starts)
+        self.starts = starts
 
     def advance(self, stream_time: int, headers: Any) -> None:
         """Emit the windows that the record just processed has closed."""

@@ -84,7 +84,13 @@ class StreamStreamJoin:
 
     _SWEEP_EVERY = 4096
 
-    def __init__(self, node: JoinNode, out: _Output, stores: tuple[KeyValueStore, ...]) -> None:
+    def __init__(
+        self,
+        node: JoinNode,
+        out: _Output,
+        stores: tuple[KeyValueStore, ...],
+        outer_store: KeyValueStore | None = None,
+    ) -> None:
         self.out = out
         self.before = node.before_ms
         self.after = node.after_ms
@@ -97,13 +103,31 @@ class StreamStreamJoin:
         self.buffers = stores
         self.pending: list[Pending] = []
         self.waiting: set[tuple[bool, int]] = set()  # pending rows not matched so far
+        # The waiting rows, by `(is_left, seq)`: a store, so that they survive a restart.
+        self.outer_store = outer_store if outer_store is not None else KeyValueStore("pending")
         self.stream_time = -1
         self.side_time = [-1, -1]
-        self.seq = max(
-            (items[-1][1] for store in stores for items in store.data.values() if items),
-            default=0,
-        )
+        self.seq = 0
         self.since_sweep = 0
+
+    def snapshot(self) -> Any:
+        """Stream time, each side's time and the record sequence (for checkpoints)."""
+        return [self.stream_time, list(self.side_time), self.seq]
+
+    def restored(self, snapshot: Any) -> None:
+        """Resume after the stores were restored: clocks from `snapshot`, waiting rows from
+        the outer-join store."""
+        if snapshot is not None:
+            self.stream_time, side_time, self.seq = snapshot
+            self.side_time = list(side_time)
+        else:
+            self.seq = max(
+                (items[-1][1] for store in self.buffers for items in store.data.values() if items),
+                default=0,
+            )
+        entries = self.outer_store.data
+        self.pending = sorted(entries.values(), key=_pending_order)
+        self.waiting = set(entries)
 
     def left(self, key: Row, row: Row | None, ts: int, window: Any, headers: Any, old: Any) -> None:
         """A record of the left stream."""
@@ -147,7 +171,10 @@ class StreamStreamJoin:
         for other_ts, other_seq, other_row in other:
             if low <= other_ts <= high:
                 matched = True
-                waiting.discard((not is_left, other_seq))
+                held = (not is_left, other_seq)
+                if held in waiting:
+                    waiting.discard(held)
+                    self.outer_store.put(held, None, ts)
                 left_row, right_row = (row, other_row) if is_left else (other_row, row)
                 self.out.emit(key, left_row, right_row, max(ts, other_ts), headers, window)
         outer = self.left_outer if is_left else self.right_outer
@@ -158,6 +185,7 @@ class StreamStreamJoin:
                 entry = (closes, seq, is_left, key, row, ts, headers, window)
                 bisect.insort(self.pending, entry, key=_pending_order)
                 waiting.add((is_left, seq))
+                self.outer_store.put((is_left, seq), entry, ts)
             else:
                 self._emit_alone(is_left, key, row, ts, headers, window)
         self.since_sweep += 1
@@ -190,6 +218,7 @@ class StreamStreamJoin:
             _, seq, is_left, key, row, ts, headers, window = pending.pop(0)
             if (is_left, seq) in self.waiting:
                 self.waiting.discard((is_left, seq))
+                self.outer_store.put((is_left, seq), None, self.stream_time)
                 self._emit_alone(is_left, key, row, ts, headers, window)
 
     def _sweep(self) -> None:
@@ -389,7 +418,12 @@ def build_join(builder: QueryBuilder, node: JoinNode, downstream: Emit) -> None:
             builder.store(f"{name}-this-join-store"),
             builder.store(f"{name}-other-join-store"),
         )
-        operator = StreamStreamJoin(node, out, stores)
+        # Outer rows held until their window closes (only with a GRACE PERIOD) live in a store.
+        held = node.grace_ms is not None and node.join_type is not JoinType.INNER
+        outer_store = builder.store(f"{name}-outer-join-store") if held else None
+        operator = StreamStreamJoin(node, out, stores, outer_store)
+        assert builder.query is not None
+        builder.query.operators[name] = operator
     elif node.kind is JoinKind.STREAM_TABLE:
         operator = StreamTableJoin(node, out, builder.store(f"{name}-Right-Reduce"))
     elif node.kind is JoinKind.TABLE_TABLE:

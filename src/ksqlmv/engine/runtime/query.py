@@ -9,15 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ksqlmv.engine.planning.nodes import PlanNode
 from ksqlmv.engine.runtime.base import Headers, QueryContext
 from ksqlmv.engine.runtime.stores import KeyValueStore
 
-__all__ = ["RunningQuery", "TopicReader"]
+__all__ = ["OperatorState", "RunningQuery", "TopicReader"]
 
 TopicReader = Callable[[bytes | None, bytes | None, int, Headers, int, int], None]
+
+
+class OperatorState(Protocol):
+    """An operator whose state is more than its stores: a clock, a sequence, derived indexes.
+
+    Checkpoints carry each such operator's `snapshot()` (small, plain data) beside the source
+    offsets; after the stores are restored, `restored(snapshot)` hands it back (None when no
+    checkpoint was completed) so that the operator continues as if it had never stopped.
+    """
+
+    def snapshot(self) -> Any:
+        """The state to carry in the next checkpoint (plain data)."""
+        ...
+
+    def restored(self, snapshot: Any) -> None:
+        """Resume from `snapshot`, the query's stores being restored already."""
+        ...
 
 
 @dataclass
@@ -35,6 +52,17 @@ class RunningQuery:
     on_close: list[Callable[[], None]] = field(default_factory=list)
     on_commit: list[Callable[[], None]] = field(default_factory=list)
     """Run before each commit (and before the query stops): flush cached outputs."""
+    operators: dict[str, OperatorState] = field(default_factory=dict)
+    """Operators with state beyond their stores, by plan node id (checkpointed with them)."""
+
+    def snapshot(self) -> dict[str, Any]:
+        """Every stateful operator's snapshot, by name (for a checkpoint)."""
+        return {name: operator.snapshot() for name, operator in self.operators.items()}
+
+    def restored(self, snapshots: dict[str, Any]) -> None:
+        """Hand each stateful operator its snapshot back, after its stores were restored."""
+        for name, operator in self.operators.items():
+            operator.restored(snapshots.get(name))
 
     @property
     def source_topics(self) -> list[str]:
