@@ -32,7 +32,11 @@ from ksqlmv.engine.analysis.typerules import (
     valid_comparison,
 )
 from ksqlmv.engine.codegen.casts import cast_function, to_decimal
-from ksqlmv.engine.codegen.javatext import parse_date, parse_time, parse_timestamp
+from ksqlmv.engine.functions.conversions import (
+    date_from_text,
+    time_from_text,
+    timestamp_from_text,
+)
 from ksqlmv.errors import AnalysisError
 from ksqlmv.sql.ast import expressions as e
 from ksqlmv.sql.ast.base import Expression, TypeRef
@@ -327,9 +331,9 @@ class Binder:
             return operand
         if base is BaseType.STRING:
             parser = {
-                BaseType.TIME: parse_time,
-                BaseType.TIMESTAMP: parse_timestamp,
-                BaseType.DATE: parse_date,
+                BaseType.TIME: time_from_text,
+                BaseType.TIMESTAMP: timestamp_from_text,
+                BaseType.DATE: date_from_text,
             }[kind]
             return b.Convert(operand.type, operand.text, operand, parser)
         if base is BaseType.DATE and kind is BaseType.TIMESTAMP:

@@ -22,9 +22,11 @@ from ksqlmv.engine.codegen.javatext import (
     java_double,
     java_string,
     java_struct_string,
-    parse_date,
-    parse_time,
-    parse_timestamp,
+)
+from ksqlmv.engine.functions.conversions import (
+    date_from_text,
+    time_from_text,
+    timestamp_from_text,
 )
 from ksqlmv.errors import AnalysisError
 from ksqlmv.sql.types import ArrayType, BaseType, DecimalType, MapType, SqlType, StructType
@@ -186,9 +188,9 @@ _RULES: dict[tuple[BaseType, BaseType], Callable[[SqlType, SqlType], Converter]]
     (_B.STRING, _B.INTEGER): _simple(_parse_int),
     (_B.STRING, _B.BIGINT): _simple(_parse_long),
     (_B.STRING, _B.DOUBLE): _simple(_parse_double),
-    (_B.STRING, _B.TIMESTAMP): _simple(lambda v: parse_timestamp(v.strip())),
-    (_B.STRING, _B.TIME): _simple(lambda v: parse_time(v.strip())),
-    (_B.STRING, _B.DATE): _simple(lambda v: parse_date(v.strip())),
+    (_B.STRING, _B.TIMESTAMP): _simple(timestamp_from_text),
+    (_B.STRING, _B.TIME): _simple(time_from_text),
+    (_B.STRING, _B.DATE): _simple(date_from_text),
     (_B.STRING, _B.BYTES): _simple(_bytes_of),
     (_B.TIMESTAMP, _B.STRING): _simple(format_timestamp),
     (_B.TIMESTAMP, _B.TIME): _simple(lambda v: v % _MS_PER_DAY),

@@ -1,12 +1,12 @@
 """Text forms ksqlDB produces through Java: `Double.toString`, `String.valueOf` of collections,
-and its ISO-8601 timestamp, date and time formats (always UTC).
+and its ISO-8601 timestamp, date and time formats (always UTC). Reading those text forms
+back is `ksqlmv.engine.functions.conversions`' (`timestamp_from_text`, ...).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,9 +16,6 @@ __all__ = [
     "format_timestamp",
     "java_double",
     "java_string",
-    "parse_date",
-    "parse_time",
-    "parse_timestamp",
 ]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -106,74 +103,3 @@ def format_time(millis: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
-
-
-_TIME_PATTERN = "HH:mm:ss.SSS"
-_TIMESTAMP = re.compile(r"(\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})")
-
-
-def _complete_date(text: str) -> str:
-    parts = text.split("-")
-    if len(parts) == 1:
-        return text + "-01-01"
-    if len(parts) == 2:
-        return text + "-01"
-    return text
-
-
-def _complete_time(text: str) -> str:
-    if len(text) >= len(_TIME_PATTERN):
-        return text
-    return text + re.sub("[a-zA-Z]", "0", _TIME_PATTERN[len(text) :])
-
-
-def parse_timestamp(text: str) -> int:
-    """A timestamp string (partials and `+hhmm`/`Z` zones allowed) as epoch milliseconds."""
-    if "T" in text:
-        date, _, rest = text.partition("T")
-        zone = ""
-        for sign in "+-":
-            if sign in rest:
-                zone = rest[rest.index(sign) :]
-                break
-        clock = _complete_time(re.sub("Z$", "", rest[: len(rest) - len(zone)]))
-    else:
-        date, clock, zone = _complete_date(text), _complete_time(""), ""
-    match = _TIMESTAMP.fullmatch(f"{date}T{clock}")
-    if not match:
-        raise ValueError(
-            f"Failed to parse timestamp '{text}': Text '{date}T{clock}' could not be parsed"
-        )
-    year, month, day, hour, minute, second, milli = (int(g) for g in match.groups())
-    moment = dt.datetime(year, month, day, hour, minute, second, milli * 1000, tzinfo=dt.UTC)
-    offset = _zone_offset(zone)
-    return (moment - _EPOCH) // dt.timedelta(milliseconds=1) - offset
-
-
-def _zone_offset(zone: str) -> int:
-    zone = zone.strip()
-    if not zone:
-        return 0
-    match = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})?(?::?(\d{2}))?", zone)
-    if not match:
-        raise ValueError(f"Failed to parse timezone '{zone}'")
-    sign = -1 if match.group(1) == "-" else 1
-    hours, minutes, seconds = (int(g or 0) for g in match.groups()[1:])
-    return sign * ((hours * 60 + minutes) * 60 + seconds) * 1000
-
-
-def parse_date(text: str) -> int:
-    """A `yyyy[-MM[-dd]]` string as days since the epoch."""
-    try:
-        return (dt.date.fromisoformat(_complete_date(text)) - _EPOCH_DATE).days
-    except ValueError as error:
-        raise ValueError(f"Failed to parse date '{text}': {error}") from error
-
-
-def parse_time(text: str) -> int:
-    """An `HH:mm[:ss[.SSS]]` string as milliseconds since midnight."""
-    try:
-        clock = dt.time.fromisoformat(text)
-    except ValueError as error:
-        raise ValueError(f"Failed to parse time '{text}': {error}") from error
-    return ((clock.hour * 60 + clock.minute) * 60 + clock.second) * 1000 + clock.microsecond // 1000
