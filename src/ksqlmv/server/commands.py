@@ -19,6 +19,7 @@ import asyncio
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,11 +193,12 @@ class CommandTopic:
         self.last_offset = max(self.last_offset, result)
         return result
 
-    def close(self) -> None:
-        """Flush and stop."""
+    def close(self, timeout: float = 7.0) -> None:
+        """Flush and stop, within `timeout` seconds (a dead broker takes no longer)."""
+        deadline = time.monotonic() + timeout
         self._stop.set()
         if self._poller is not None:
-            self._poller.join(2)
+            self._poller.join(min(2.0, timeout / 2))
         if self._producer is not None:
-            self._producer.flush(5)
+            self._producer.flush(max(0.0, deadline - time.monotonic()))
             self._producer = None

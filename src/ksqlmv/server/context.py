@@ -31,6 +31,8 @@ __all__ = ["ServerConfig", "ServerContext"]
 
 log = logging.getLogger(__name__)
 
+_CLOSE_SECONDS = 5.0
+"""How long closing may wait for Kafka: final commits, flushes and the command topic."""
 _TOPIC_AUTO_CREATE = "ksql.logging.processing.topic.auto.create"
 _STREAM_AUTO_CREATE = "ksql.logging.processing.stream.auto.create"
 
@@ -119,8 +121,12 @@ class ServerContext:
         """Stop push queries, persistent queries' feeds and the command topic."""
         self.state = "SHUTTING_DOWN"
         self.push.close()
-        await self.loop.run_in_executor(None, self.driver.close)
-        await self.loop.run_in_executor(None, self.commands.close)
+        # Final commits and flushes get a few seconds, so that with its broker dead the server
+        # still stops within the service contract's grace (`ksqlmv local` kills after 10 s).
+        deadline = time.monotonic() + _CLOSE_SECONDS
+        await self.loop.run_in_executor(None, self.driver.close, _CLOSE_SECONDS - 2.0)
+        remaining = max(1.0, deadline - time.monotonic())
+        await self.loop.run_in_executor(None, self.commands.close, remaining)
         self.statements.shutdown(wait=False)
         self.waits.shutdown(wait=False)
         self.state = "CLOSED"
