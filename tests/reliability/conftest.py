@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 import pytest
-from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
+from confluent_kafka import Consumer, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 from ksqlmv.local import EmbeddedStack
@@ -41,7 +41,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS_CONFIG = REPO_ROOT / "ksql" / "ksql-migrations.properties"
 PRODUCERS = REPO_ROOT / "producers"
 SERVICES = ("broker", "registry", "ksql")
-QUERY_GROUP_PREFIX = "_confluent-ksql-"
 MIGRATION_OBJECTS = ("MIGRATION_EVENTS", "MIGRATION_SCHEMA_VERSIONS")
 
 Record = tuple[bytes | None, bytes | None, int]
@@ -273,26 +272,10 @@ class Platform:
             consumer.close()
 
     def lag(self) -> int:
-        """Records the persistent queries have not yet committed, over all their groups."""
-        admin = AdminClient({"bootstrap.servers": self.stack.bootstrap_servers})
-        groups = admin.list_consumer_groups(request_timeout=30).result().valid
-        consumer = Consumer(
-            {"bootstrap.servers": self.stack.bootstrap_servers, "group.id": "reliability-lag"}
-        )
-        behind = 0
-        try:
-            for group in groups:
-                if not group.group_id.startswith(QUERY_GROUP_PREFIX):
-                    continue
-                request = [ConsumerGroupTopicPartitions(group.group_id)]
-                futures = admin.list_consumer_group_offsets(request, request_timeout=30)
-                committed = futures[group.group_id].result().topic_partitions
-                for partition in committed:
-                    _, high = consumer.get_watermark_offsets(partition, timeout=30)
-                    behind += max(0, high - max(partition.offset, 0))
-        finally:
-            consumer.close()
-        return behind
+        """Records of their source topics the persistent queries have not committed yet."""
+        bench = bench_load()
+        groups = bench.query_topics(self.stack.ksqldb_url, self.auth.get("ksql"))
+        return int(bench.lag(self.stack.bootstrap_servers, groups))
 
     def settle(self, timeout: float = 120.0) -> dict[str, list[str]]:
         """The views' contents once every query has caught up and they stopped changing."""
@@ -384,16 +367,26 @@ def fuzz_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform
         yield Platform(stack)
 
 
+_BENCH: list[ModuleType] = []
+
+
+def bench_load() -> ModuleType:
+    """bench/load.py, imported as a module (once)."""
+    if not _BENCH:
+        path = REPO_ROOT / "bench" / "load.py"
+        spec = importlib.util.spec_from_file_location("ksqlmv_bench_load", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up by name
+        spec.loader.exec_module(module)
+        _BENCH.append(module)
+    return _BENCH[0]
+
+
 @pytest.fixture(scope="session")
 def load_bench() -> ModuleType:
-    """bench/load.py, imported as a module."""
-    path = REPO_ROOT / "bench" / "load.py"
-    spec = importlib.util.spec_from_file_location("ksqlmv_bench_load", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    """bench/load.py as a module: the load run and the queries' lag."""
+    return bench_load()
 
 
 # -- a broker behind a relay ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 serving everyone else. Thousands of frames: real requests as librdkafka sends them (recorded
 through a relay while a producer, a consumer group and an admin client do their work), each
 mutated (bytes flipped, inserted, deleted, repeated, the size, API key or version changed), and
-frames of random bytes.
+frames of random bytes: 1,600 in all.
 
 Each frame goes to the shared stack's broker on a connection of its own, which is then
 half-closed, so the broker sees the end of what it was sent at once. Every hundred frames a
@@ -160,7 +160,7 @@ def mutated(draw: st.DrawFn, frames: list[bytes]) -> bytes:
 
 
 def test_mutated_requests(broker: Broker, recorded: list[bytes]) -> None:
-    @settings(SETTINGS, max_examples=1500)
+    @settings(SETTINGS, max_examples=1200)
     @given(mutated(recorded))
     def run(frame: bytes) -> None:
         broker.send(frame)
@@ -168,7 +168,7 @@ def test_mutated_requests(broker: Broker, recorded: list[bytes]) -> None:
     run()
 
 
-@settings(SETTINGS, max_examples=500)
+@settings(SETTINGS, max_examples=400)
 @given(st.binary(max_size=300), st.booleans())
 def test_random_frames(broker: Broker, payload: bytes, honest_size: bool) -> None:
     size = len(payload) if honest_size else int.from_bytes(payload[:4] or b"\0", "big")
@@ -176,7 +176,7 @@ def test_random_frames(broker: Broker, payload: bytes, honest_size: bool) -> Non
 
 
 def test_the_broker_still_serves(broker: Broker) -> None:
-    assert SENT["frames"] >= 2000
+    assert SENT["frames"] >= 1600
     broker.check()
     assert broker.platform.stack.pid("broker") == broker.pid
     assert broker.platform.answers()["broker"]
