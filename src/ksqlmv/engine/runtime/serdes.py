@@ -1,24 +1,23 @@
 """Serializers for a source's keys and values, built once per query from the catalog.
 
-Keys of windowed sources carry their window after the key bytes, as Kafka Streams lays them out:
-time windows append the 8-byte big-endian start; session windows append end then start. The
-window end of a time window is start + size (from the source's key format).
+Keys of windowed sources carry their window after the key bytes, as Kafka Streams lays them out
+(`ksqlmv.engine.serde.WindowedSerde`); the window end of a time window is start + size (from
+the source's key format). Schema Registry subjects follow TopicNameStrategy (`key_subject`,
+`value_subject`).
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ksqlmv.engine.catalog import Column, DataSource, KeyFormat, ValueFormat, WindowType
 from ksqlmv.engine.catalog.formats import WindowInfo
+from ksqlmv.engine.serde.registry import key_subject, value_subject
+from ksqlmv.engine.serde.windowed import WindowedKey, WindowedSerde
 
 __all__ = ["KeySerde", "SerdeFactory", "ValueSerde", "serdes_for"]
-
-_LONG = struct.Struct(">q")
-_TWO_LONGS = struct.Struct(">qq")
 
 Row = tuple[Any, ...]
 Window = tuple[int, int]
@@ -55,7 +54,7 @@ def _inner_key(
         is_key=True,
         features=key_format.features,
         registry=registry,
-        subject=f"{topic}-key",
+        subject=key_subject(topic),
         topic=topic,
     )
 
@@ -82,35 +81,22 @@ def key_serde(
 
 
 def _windowed(inner: Any, window: WindowInfo) -> KeySerde:
-    serialize_inner = inner.serialize
-    deserialize_inner = inner.deserialize
-    if window.type is WindowType.SESSION:
+    session = window.type is WindowType.SESSION
+    serde = WindowedSerde(inner, window.type, None if session else window.size_ms or 0)
+    serialize_windowed = serde.serialize
+    deserialize_windowed = serde.deserialize
 
-        def serialize_session(row: Row | None, win: Window | None) -> bytes | None:
-            data = serialize_inner(row) or b""
-            start, end = win or (0, 0)
-            return data + _TWO_LONGS.pack(end, start)
+    def serialize(row: Row | None, win: Window | None) -> bytes | None:
+        start, end = win or (0, 0)
+        return serialize_windowed(WindowedKey(row, start, end))
 
-        def deserialize_session(data: bytes | None) -> tuple[Row | None, Window | None]:
-            if data is None or len(data) < 16:
-                return deserialize_inner(data), None
-            end, start = _TWO_LONGS.unpack_from(data, len(data) - 16)
-            return deserialize_inner(data[:-16] or None), (start, end)
+    def deserialize(data: bytes | None) -> tuple[Row | None, Window | None]:
+        found = deserialize_windowed(data)
+        if found is None:
+            return None, None
+        return found.key, (found.start, found.end)
 
-        return KeySerde(serialize_session, deserialize_session)
-    size = window.size_ms or 0
-
-    def serialize_time(row: Row | None, win: Window | None) -> bytes | None:
-        data = serialize_inner(row) or b""
-        return data + _LONG.pack((win or (0, 0))[0])
-
-    def deserialize_time(data: bytes | None) -> tuple[Row | None, Window | None]:
-        if data is None or len(data) < 8:
-            return deserialize_inner(data), None
-        (start,) = _LONG.unpack_from(data, len(data) - 8)
-        return deserialize_inner(data[:-8] or None), (start, start + size)
-
-    return KeySerde(serialize_time, deserialize_time)
+    return KeySerde(serialize, deserialize)
 
 
 def value_serde(
@@ -126,7 +112,7 @@ def value_serde(
         is_key=False,
         features=value_format.features,
         registry=registry,
-        subject=f"{topic}-value",
+        subject=value_subject(topic),
         topic=topic,
     )
     return ValueSerde(serde.serialize, serde.deserialize)

@@ -23,6 +23,7 @@ from ksqlmv.engine.catalog import Column, ColumnKind, DataSource
 from ksqlmv.engine.drivers.testing import TestDriver, TopicRecord
 from ksqlmv.engine.engine import KsqlEngine
 from ksqlmv.engine.runtime.base import fatal
+from ksqlmv.engine.serde.registry import key_subject, value_subject
 from ksqlmv.engine.testing.cases import RecordSpec, TestCase, WindowSpec
 from ksqlmv.engine.testing.compare import coerce_bytes, matches
 from ksqlmv.engine.testing.post import check_post
@@ -163,11 +164,11 @@ class _Run:
         for topic in self.case.topics:
             self.driver.create_topic(topic.name, topic.partitions or 1, topic.replicas or 1, {})
             for schema, schema_id, subject, fmt in (
-                (topic.key_schema, topic.key_schema_id, f"{topic.name}-key", topic.key_format),
+                (topic.key_schema, topic.key_schema_id, key_subject(topic.name), topic.key_format),
                 (
                     topic.value_schema,
                     topic.value_schema_id,
-                    f"{topic.name}-value",
+                    value_subject(topic.name),
                     topic.value_format,
                 ),
             ):

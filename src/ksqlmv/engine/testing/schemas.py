@@ -12,6 +12,7 @@ from typing import Any
 from ksqlmv.engine.catalog import Column, ColumnKind
 from ksqlmv.engine.serde.avro_schema import sink_schema_text
 from ksqlmv.engine.serde.formats import DEFAULT_AVRO_SCHEMA_FULL_NAME, key_schema_full_name
+from ksqlmv.engine.serde.registry import key_subject, value_subject
 from ksqlmv.sql import ast
 
 __all__ = ["register_statement_schemas"]
@@ -47,7 +48,7 @@ def register_statement_schemas(
     if key_format == "AVRO" and keys and props.get("KEY_SCHEMA_ID") is None:
         name = _text(props.get("KEY_SCHEMA_FULL_NAME")) or key_schema_full_name(stmt.name)
         text = sink_schema_text(keys, full_name=name, unwrapped=len(keys) == 1)
-        registry.register(f"{topic}-key", text)
+        registry.register(key_subject(topic), text)
     if value_format == "AVRO" and values and props.get("VALUE_SCHEMA_ID") is None:
         name = (
             _text(props.get("VALUE_SCHEMA_FULL_NAME"))
@@ -60,4 +61,4 @@ def register_statement_schemas(
             default = config.get("ksql.persistence.wrap.single.values")
             unwrapped = str(default).lower() == "false"
         text = sink_schema_text(values, full_name=name, unwrapped=unwrapped)
-        registry.register(f"{topic}-value", text)
+        registry.register(value_subject(topic), text)

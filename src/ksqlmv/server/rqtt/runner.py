@@ -38,7 +38,7 @@ from ksqlmv.engine.catalog import Column, ColumnKind, DataSource
 from ksqlmv.engine.drivers.kafka import create_time
 from ksqlmv.engine.drivers.testing import TestDriver
 from ksqlmv.engine.engine import KsqlEngine
-from ksqlmv.engine.serde.registry import ConfluentSchemaRegistry
+from ksqlmv.engine.serde.registry import ConfluentSchemaRegistry, key_subject, value_subject
 from ksqlmv.engine.testing.cases import RecordSpec, TestCase, TopicSpec
 from ksqlmv.engine.testing.compare import coerce_bytes, matches
 from ksqlmv.engine.testing.executor import BASE_PROPERTIES, CaseResult
@@ -131,8 +131,8 @@ class _Shadow:
     def _register(self, spec: TopicSpec) -> None:
         registry = self.driver.registry
         for schema, schema_id, subject, fmt in (
-            (spec.key_schema, spec.key_schema_id, f"{spec.name}-key", spec.key_format),
-            (spec.value_schema, spec.value_schema_id, f"{spec.name}-value", spec.value_format),
+            (spec.key_schema, spec.key_schema_id, key_subject(spec.name), spec.key_format),
+            (spec.value_schema, spec.value_schema_id, value_subject(spec.name), spec.value_format),
         ):
             if schema is None or (fmt or "AVRO").upper() != "AVRO":
                 continue
@@ -331,8 +331,8 @@ class RestRunner:
         if self.registry_url is None:
             return
         for schema, schema_id, subject, fmt in (
-            (spec.key_schema, spec.key_schema_id, f"{spec.name}-key", spec.key_format),
-            (spec.value_schema, spec.value_schema_id, f"{spec.name}-value", spec.value_format),
+            (spec.key_schema, spec.key_schema_id, key_subject(spec.name), spec.key_format),
+            (spec.value_schema, spec.value_schema_id, value_subject(spec.name), spec.value_format),
         ):
             if schema is None:
                 continue
