@@ -15,7 +15,11 @@ broker, Tansu, Redpanda or Apache Kafka. What it does for the engine:
   consumer group ksqlDB would use (`_confluent-ksql-<service id>query_<query id>`), starting at
   the group's committed offsets (else `auto.offset.reset`) and committing what it processed once
   the producer has flushed the results and the stores' changes. Results are written at least
-  once; state is exactly that of processing every input once, even after `kill -9`.
+  once; state is exactly that of processing every input once, even after `kill -9`;
+* **exactly once**: with `processing.guarantee=exactly_once_v2` (or `exactly_once`) a query
+  writes its results, changelogs and consumed offsets in one transaction per commit, through a
+  transactional producer of its own (`eos.py`), and reads read_committed, so that results too
+  are written exactly once.
 
 Records are processed on the engine's thread: pass `dispatch=loop.call_soon_threadsafe` when the
 engine lives on an event loop; the default runs batches on the feed threads (then only one query
@@ -52,6 +56,7 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
 from ksqlmv.engine.drivers.checkpoint import Checkpointer, TrackedStore, plan_restore, tracked_store
+from ksqlmv.engine.drivers.eos import QueryTransaction, exactly_once
 from ksqlmv.engine.drivers.feeds import (
     Dispatch,
     Record,
@@ -135,6 +140,9 @@ class KafkaDriver:
         self.trackers: dict[str, dict[str, TrackedStore]] = {}
         self.listeners: dict[str, list[Listener]] = {}
         self.delivery_errors = 0
+        # The transactional producer of the query whose records this thread is processing
+        # (exactly-once queries only): produce() writes through it.
+        self._routing = threading.local()
         self._stop = threading.Event()
         self._poller = threading.Thread(
             target=self._poll, name="kafka-driver-producer", daemon=True
@@ -237,7 +245,8 @@ class KafkaDriver:
         if listeners:
             for listener in listeners:
                 listener(key, value, ts, headers)
-        produce = self.producer.produce
+        producer = getattr(self._routing, "producer", None) or self.producer
+        produce = producer.produce
         timestamp = create_time(ts)
         while True:
             try:
@@ -248,18 +257,19 @@ class KafkaDriver:
                     produce(topic, value, key, timestamp=timestamp)
                 return
             except BufferError:
-                self.producer.poll(0.05)  # the local queue is full: let deliveries drain it
+                producer.poll(0.05)  # the local queue is full: let deliveries drain it
 
     def _produce_changelog(
         self, topic: str, key: bytes | None, value: bytes | None, ts: int, headers: Headers = ()
     ) -> None:
         """Write one changelog record (changelogs have one partition and no listeners)."""
+        producer = getattr(self._routing, "producer", None) or self.producer
         while True:
             try:
-                self.producer.produce(topic, value, key, partition=0, timestamp=create_time(ts))
+                producer.produce(topic, value, key, partition=0, timestamp=create_time(ts))
                 return
             except BufferError:
-                self.producer.poll(0.05)
+                producer.poll(0.05)
 
     def _delivered(self, error: KafkaError | None, message: Any) -> None:
         if error is not None:
@@ -321,6 +331,12 @@ class KafkaDriver:
         )
         lock = threading.Lock()
         feed_box: list[_QueryFeed] = []
+        routing = self._routing
+        txn: QueryTransaction | None = None
+        if exactly_once(properties):
+            txn = QueryTransaction(
+                self.kafka_config, application_id(service_id, query.query_id), timeout=self.timeout
+            )
 
         def restore() -> None:
             records: dict[str, list[tuple[bytes | None, bytes | None]]] = {
@@ -344,27 +360,46 @@ class KafkaDriver:
             checkpointer.offsets.update(plan.resume)
             feed_box[0].resume = dict(plan.resume)
 
+        def prelude() -> None:
+            if txn is not None:
+                txn.start()  # fences an older instance and aborts what it left open
+            if trackers:
+                restore()
+
         def deliver(batch: list[Record]) -> None:
             process = query.process
             processed = checkpointer.processed
             with lock:
-                for record in batch:
-                    try:
-                        process(*record)
-                    except fatal:
-                        raise
-                    except Exception:
-                        log.exception(
-                            "query %s failed on a record of %s", query.query_id, record[0]
-                        )
-                    processed(record[0], record[5], record[6])
+                if txn is not None:
+                    txn.begin()
+                    routing.producer = txn.producer
+                try:
+                    for record in batch:
+                        try:
+                            process(*record)
+                        except fatal:
+                            raise
+                        except Exception:
+                            log.exception(
+                                "query %s failed on a record of %s", query.query_id, record[0]
+                            )
+                        processed(record[0], record[5], record[6])
+                finally:
+                    routing.producer = None
 
         def commit() -> None:
             with lock:
-                for flush in query.on_commit:
-                    flush()
-                checkpointer.write()
-            self._flush_for_commit()
+                if txn is not None:
+                    txn.begin()
+                    routing.producer = txn.producer
+                try:
+                    for flush in query.on_commit:
+                        flush()
+                    checkpointer.write()
+                finally:
+                    routing.producer = None
+            if txn is None:
+                self._flush_for_commit()
 
         def failed(error: BaseException) -> None:
             if self.on_query_error is not None:
@@ -378,15 +413,17 @@ class KafkaDriver:
             start=Start.COMMITTED,
             reset=offset_reset(properties),
             group=application_id(service_id, query.query_id),
-            commit=commit if trackers or query.on_commit else self._flush_for_commit,
-            commit_interval=self.commit_interval,
-            prelude=restore if trackers else None,
+            commit=commit if trackers or query.on_commit or txn else self._flush_for_commit,
+            # Kafka Streams commits every 100 ms under exactly-once
+            commit_interval=min(self.commit_interval, 0.1) if txn else self.commit_interval,
+            prelude=prelude if trackers or txn else None,
             order_by_time=len(query.source_topics) > 1,
             on_error=failed,
             name=f"query-{query.query_id}",
             timeout=self.timeout,
             paused=lambda: query.paused,
         )
+        feed.transaction = txn
         feed_box.append(feed)
         previous = self.feeds.pop(query.query_id, None)
         if previous is not None:
@@ -421,6 +458,8 @@ class KafkaDriver:
             deadline = time.monotonic() + timeout
             position = low
             while position < high:
+                # (a transaction's marker takes an offset no message has: the position says)
+                position = max(position, _position(consumer, topic))
                 if time.monotonic() > deadline:
                     raise ServiceUnavailableError(
                         f"could not read changelog {topic} to its end within {timeout:g}s"
@@ -470,9 +509,41 @@ class _QueryFeed(TopicFeed):
     and resumes at its restored checkpoint's offsets when it has one."""
 
     resume: dict[tuple[str, int], int] | None = None
+    transaction: QueryTransaction | None = None
+    """The query's transactions when it runs exactly once."""
 
     def __init__(self, kafka_config: dict[str, Any], *args: Any, **kwargs: Any) -> None:
-        super().__init__({**kafka_config, "enable.partition.eof": True}, *args, **kwargs)
+        config = {**kafka_config, "enable.partition.eof": True}
+        config["isolation.level"] = "read_committed"
+        super().__init__(config, *args, **kwargs)
+
+    def _run(self) -> None:
+        try:
+            super()._run()
+        finally:
+            if self.transaction is not None:
+                self.transaction.close()
+
+    def _maybe_commit(self, consumer: Consumer, *, idle: bool, force: bool = False) -> None:
+        txn = self.transaction
+        if txn is None:
+            super()._maybe_commit(consumer, idle=idle, force=force)
+            return
+        progress = self._progress
+        if self.commit_before is None or not progress.pending:
+            return
+        if not (force or idle or time.monotonic() - progress.last_commit >= self.commit_interval):
+            return
+        try:
+            self.commit_before()
+            txn.commit(progress.pending, consumer)
+        except KafkaException as error:
+            if not force:
+                raise  # the query stops; a restart resumes from the last commit, exactly
+            log.warning("%s: final commit failed, its transaction is aborted: %s", self.name, error)
+            return
+        progress.pending.clear()
+        progress.last_commit = time.monotonic()
 
     def _consumer(self) -> Consumer:
         return SyncedConsumer(super()._consumer())  # type: ignore[return-value]
@@ -505,6 +576,12 @@ class _QueryFeed(TopicFeed):
                 for tp in partitions
             ]
         )
+
+
+def _position(consumer: Consumer, topic: str) -> int:
+    """The next offset the consumer reads from partition 0 of `topic` (-1 when unknown)."""
+    found = consumer.position([TopicPartition(topic, 0)])
+    return int(found[0].offset) if found else -1
 
 
 def _partition_count(consumer: Consumer, topic: str, timeout: float) -> int:
