@@ -136,9 +136,11 @@ def test_consume_transform_produce_is_exactly_once_across_kill_9_of_the_worker(
     values = _fill(bootstrap, names["in"])
     for kill in (1, 2, 3):
         worker = _worker(bootstrap, names, 0.1, output=False)
-        _wait_for_output(bootstrap, names["out"], kill * RECORDS // 5)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(30)
+        try:
+            _wait_for_output(bootstrap, names["out"], kill * RECORDS // 5)
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(30)
     _finish(bootstrap, names, 0.0)
     _assert_exactly_once(bootstrap, names, values)
     # the kills did leave aborted output behind: read_committed is what hides it
@@ -154,15 +156,16 @@ def test_consume_transform_produce_is_exactly_once_across_kill_9_of_the_broker(
     _create(bootstrap, names["in"], names["out"])
     values = _fill(bootstrap, names["in"])
     worker = _worker(bootstrap, names, 0.1)
-    for kill in (1, 2):
-        _wait_for_output(bootstrap, names["out"], kill * RECORDS // 4)
-        broker.stop(signal.SIGKILL)
-        broker = broker_process("--port", str(port), data_dir=tmp_path / "broker")
     try:
+        for kill in (1, 2):
+            _wait_for_output(bootstrap, names["out"], kill * RECORDS // 4)
+            broker.stop(signal.SIGKILL)
+            broker = broker_process("--port", str(port), data_dir=tmp_path / "broker")
         _, err = worker.communicate(timeout=180)
     finally:
         if worker.poll() is None:
             worker.kill()
+            worker.communicate(timeout=30)
     if worker.returncode != 0:  # fenced or fatal: a restarted worker carries on
         LOG.warning("worker exited %s: %s", worker.returncode, err[-2000:])
         _finish(bootstrap, names, 0.0)
