@@ -24,20 +24,30 @@ plan = plan_restore({store.topic: changelog_records}); plan.apply({store.topic: 
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import logging
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ksqlmv.engine.runtime.codec import decode, decode_many, encode
+from ksqlmv.engine.runtime.disk import DiskTier
 from ksqlmv.engine.runtime.stores import KeyValueStore, WindowStore
+from ksqlmv.engine.runtime.tiered import Change, MemoryData, memory_entries
 
 __all__ = [
     "CHECKPOINT_KEY",
+    "STATE_DIR_PROPERTY",
     "Checkpointer",
     "RestorePlan",
     "Segment",
     "TrackedStore",
+    "bound_memory",
     "plan_restore",
     "tracked_store",
 ]
@@ -54,20 +64,59 @@ Produce = Callable[[str, bytes | None, bytes | None, int, tuple[Any, ...]], None
 
 
 class TrackedStore:
-    """The changelog side of a store: its topic and the keys changed since the last checkpoint."""
+    """The changelog side of a store: its topic and the keys changed since the last checkpoint.
 
-    def __init__(self, store: KeyValueStore, topic: str) -> None:
+    `spill` is the store's entries when they may move to disk (non-windowed stores): each
+    checkpoint hands it what it wrote, and it keeps its memory bounded (`bound_memory`)."""
+
+    def __init__(self, store: KeyValueStore, topic: str, spill: MemoryData | None = None) -> None:
         self.store = store
         self.topic = topic
         self.dirty: dict[Any, int] = {}
+        self.spill = spill
 
 
 def tracked_store(name: str, topic: str, windowed: bool) -> tuple[KeyValueStore, TrackedStore]:
     """A store whose changes are remembered for the next checkpoint."""
-    store: KeyValueStore = WindowStore(name) if windowed else KeyValueStore(name)
-    tracker = TrackedStore(store, topic)
+    if windowed:
+        store: KeyValueStore = WindowStore(name)
+        tracker = TrackedStore(store, topic)
+    else:
+        store = KeyValueStore(name)
+        store.data = spill = MemoryData()
+        tracker = TrackedStore(store, topic, spill)
     store.changelog = tracker.dirty.__setitem__  # a C call per change: dirty[key] = ts
     return store, tracker
+
+
+STATE_DIR_PROPERTY = "ksql.streams.state.dir"
+"""Where stores keep what does not fit in memory (Kafka Streams' `state.dir`); a temporary
+directory of the process when unset."""
+
+_TEMPORARY: list[Path] = []
+_FILES = itertools.count()
+
+
+def bound_memory(trackers: Iterable[TrackedStore], properties: Mapping[str, Any]) -> None:
+    """Give each non-windowed store of a query its disk tier under the state directory, and its
+    bound on entries in memory (`ksqlmv.state.store.memory.max.entries`); before restoring."""
+    limit = memory_entries(dict(properties))
+    configured = properties.get(STATE_DIR_PROPERTY)
+    for tracker in trackers:
+        if tracker.spill is None:
+            continue
+        if configured:
+            directory = Path(str(configured))
+        else:
+            if not _TEMPORARY:
+                _TEMPORARY.append(Path(tempfile.mkdtemp(prefix="ksqlmv-state-")))
+                atexit.register(shutil.rmtree, _TEMPORARY[0], ignore_errors=True)
+            directory = _TEMPORARY[0]
+        # A file of its own: a store built again replaces one whose file may still be open.
+        for stale in directory.glob(f"{tracker.topic}.*.sqlite"):
+            stale.unlink(missing_ok=True)  # left by an earlier build or process
+        path = directory / f"{tracker.topic}.{os.getpid()}-{next(_FILES)}.sqlite"
+        tracker.spill.attach(DiskTier(path), limit)
 
 
 @dataclass
@@ -99,17 +148,19 @@ class Checkpointer:
         produce = self.produce
         for tracked in self.stores:
             data = tracked.store.data
+            spill = tracked.spill
+            changed: list[Change] = []
             for key, ts in tracked.dirty.items():
                 value = data.get(key)
-                produce(
-                    tracked.topic,
-                    encode(key),
-                    None if value is None else encode(value),
-                    max(ts, 0),
-                    (),
-                )
+                raw_key = encode(key)
+                raw_value = None if value is None else encode(value)
+                produce(tracked.topic, raw_key, raw_value, max(ts, 0), ())
+                if spill is not None:
+                    changed.append((key, raw_key, value, raw_value))
             tracked.dirty.clear()
             produce(tracked.topic, marker_key, marker, 0, ())
+            if spill is not None:
+                spill.checkpoint(changed)  # the disk tier gets the same encodings
 
 
 Raw = tuple[bytes, bytes | None]
@@ -195,19 +246,37 @@ class RestorePlan:
             # deleted) at the next checkpoint, so that later restores cannot see those writes.
             past.update(raw_key for raw_key, _ in found.tail)
             keys = _decoded(list(latest), topic)
-            present = [raw for raw in latest.values() if raw is not None]
-            values = iter(_decoded(present, topic))
-            entries = []
-            for key, raw_value in zip(keys, latest.values(), strict=True):
-                value = None if raw_value is None else next(values)
-                if key is not _UNREADABLE and value is not _UNREADABLE:
-                    entries.append((key, value))
-            tracked.store.restore_many(entries)
-            applied += len(entries)
+            applied += _restore_store(tracked, keys, latest, topic)
             for key in _decoded(list(past), topic):
                 if key is not _UNREADABLE:
                     tracked.dirty[key] = 0
         return applied
+
+
+def _restore_store(
+    tracked: TrackedStore, keys: list[Any], latest: dict[bytes, bytes | None], topic: str
+) -> int:
+    """Restore one store to `latest` (raw key → raw value, None deletes), whose keys decode to
+    `keys`; returns how many keys were restored."""
+    spill = tracked.spill
+    if spill is not None:
+        # More entries than memory keeps go straight to disk, still encoded.
+        rows = [
+            (key, raw_key, raw_value)
+            for key, (raw_key, raw_value) in zip(keys, latest.items(), strict=True)
+            if key is not _UNREADABLE and raw_value is not None
+        ]
+        if spill.restore_rows(rows):
+            return sum(1 for key in keys if key is not _UNREADABLE)
+    present = [raw for raw in latest.values() if raw is not None]
+    values = iter(_decoded(present, topic))
+    entries = []
+    for key, raw_value in zip(keys, latest.values(), strict=True):
+        value = None if raw_value is None else next(values)
+        if key is not _UNREADABLE and value is not _UNREADABLE:
+            entries.append((key, value))
+    tracked.store.restore_many(entries)
+    return len(entries)
 
 
 def plan_restore(

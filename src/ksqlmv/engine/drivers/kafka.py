@@ -55,7 +55,13 @@ from confluent_kafka import (
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
-from ksqlmv.engine.drivers.checkpoint import Checkpointer, TrackedStore, plan_restore, tracked_store
+from ksqlmv.engine.drivers.checkpoint import (
+    Checkpointer,
+    TrackedStore,
+    bound_memory,
+    plan_restore,
+    tracked_store,
+)
 from ksqlmv.engine.drivers.eos import QueryTransaction, exactly_once
 from ksqlmv.engine.drivers.feeds import (
     Dispatch,
@@ -329,6 +335,7 @@ class KafkaDriver:
             self._produce_changelog,
             snapshot=query.snapshot if query.operators else None,
         )
+        bound_memory(trackers.values(), properties)
         lock = threading.Lock()
         feed_box: list[_QueryFeed] = []
         routing = self._routing
