@@ -10,16 +10,22 @@ Once the command topic is replayed and the port is open it prints one line conta
 one line within seconds, with exit code 5. SIGINT or SIGTERM stops it cleanly. Kafka credentials
 come from `KSQLMV_KAFKA_API_KEY`/`_SECRET`, the registry's from `KSQLMV_SCHEMA_REGISTRY_USER`/
 `_PASSWORD`, and basic auth for this API from `--auth` or `KSQLMV_KSQLDB_AUTH`.
+
+Server properties come from `--property NAME=VALUE` (or `KSQLMV_KSQL_PROPERTIES`, space-separated),
+e.g. `ksqlmv.state.store.memory.max.entries=10000`: how many entries each table store keeps in
+memory; the rest are in sqlite files under `DATA_DIR/state` (`ksql.streams.state.dir`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ksqlmv.config import Settings
+from ksqlmv.engine.drivers.checkpoint import STATE_DIR_PROPERTY
 from ksqlmv.http import parse_credentials
 from ksqlmv.http.service import run_service
 from ksqlmv.server.app import KsqlServer
@@ -58,6 +64,15 @@ __all__ = ["main"]
     help="Require HTTP basic auth as user:password [env KSQLMV_KSQLDB_AUTH].",
 )
 @click.option("--service-id", default="default_", show_default=True, help="ksql.service.id")
+@click.option(
+    "--property",
+    "properties",
+    multiple=True,
+    envvar="KSQLMV_KSQL_PROPERTIES",
+    metavar="NAME=VALUE",
+    help="A server property, as in ksql-server.properties (repeatable) "
+    "[env KSQLMV_KSQL_PROPERTIES, space-separated].",
+)
 @click.option("--max-push-queries", type=int, default=100, show_default=True)
 @click.option("--verbose", is_flag=True, help="Log at INFO level.")
 def main(
@@ -68,10 +83,20 @@ def main(
     data_dir: Path | None,
     auth: str | None,
     service_id: str,
+    properties: tuple[str, ...],
     max_push_queries: int,
     verbose: bool,
 ) -> None:
     """Serve ksqlDB's REST API over ksqlmv's engine."""
+    server_properties: dict[str, Any] = {}
+    if data_dir is not None:
+        # What table stores do not keep in memory (Kafka Streams' state.dir).
+        server_properties[STATE_DIR_PROPERTY] = str(data_dir.resolve() / "state")
+    for pair in properties:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--property")
+        server_properties[name.strip()] = value.strip()
 
     def build() -> KsqlServer:
         settings = dataclasses.replace(
@@ -93,6 +118,7 @@ def main(
             schema_registry_config=registry,
             service_id=service_id,
             max_push_queries=max_push_queries,
+            properties=server_properties,
         )
         return KsqlServer(config, host, port, credentials)
 
