@@ -426,3 +426,59 @@ def test_a_record_at_the_epoch_is_not_stamped_with_the_wall_clock(
     driver.produce(topic, b"k", b"w", 5)
     driver.flush()
     assert [ts for _, _, ts in _read_timed(embedded_broker, topic, 2)] == [1, 5]
+
+
+def test_describe_extended_shows_statistics_and_offsets(
+    embedded_broker: EmbeddedStack, make_engine: Callable[..., Any], names: Callable[[str], str]
+) -> None:
+    source, sink = names("views"), names("long_views")
+    service = names("svc") + "_"
+    engine, _ = make_engine(service)
+    engine.execute(
+        f"CREATE STREAM VIEWS (ID STRING KEY, MS INT) WITH (KAFKA_TOPIC='{source}', "
+        "PARTITIONS=1, VALUE_FORMAT='JSON');"
+        f"CREATE STREAM LONG_VIEWS WITH (KAFKA_TOPIC='{sink}') AS "
+        "SELECT ID, MS FROM VIEWS WHERE MS > 100;"
+    )
+    views = [("a", {"MS": 50}), ("b", {"MS": 150}), ("c", b"{broken"), ("d", {"MS": 300})]
+    _produce(embedded_broker, source, views)
+    _read(embedded_broker, sink, 2)
+    (query_id,) = engine.queries
+    group = f"_confluent-ksql-{service}query_{query_id}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # until the query has committed all four records
+        (described,) = engine.execute("DESCRIBE LONG_VIEWS EXTENDED;")
+        summary = described.entity["sourceDescription"]["queryOffsetSummaries"]
+        if summary and summary[0]["topicSummaries"][0]["offsets"][0]["consumerOffset"] == 4:
+            break
+        time.sleep(0.1)
+    assert summary == [
+        {
+            "groupId": group,
+            "topicSummaries": [
+                {
+                    "kafkaTopic": source,
+                    "offsets": [
+                        {
+                            "partition": 0,
+                            "logStartOffset": 0,
+                            "logEndOffset": 4,
+                            "consumerOffset": 4,
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
+    sink_stats = described.entity["sourceDescription"]["statistics"]
+    assert sink_stats.startswith("messages-per-sec:      0.07 ")  # 2 records over 30 s
+    assert "total-messages:         2 " in sink_stats
+    assert "    last-message: 20" in sink_stats and sink_stats.endswith("Z")
+    (described,) = engine.execute("DESCRIBE VIEWS EXTENDED;")
+    entity = described.entity["sourceDescription"]
+    assert "consumer-total-messages:         4 " in entity["statistics"]
+    assert "consumer-failed-messages:         1 " in entity["errorStats"]
+    assert "last-failed: 20" in entity["errorStats"]
+    assert entity["queryOffsetSummaries"] == []  # no query writes VIEWS
+    (plain,) = engine.execute("DESCRIBE VIEWS;")
+    assert plain.entity["sourceDescription"]["statistics"] == ""

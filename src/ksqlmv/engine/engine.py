@@ -34,6 +34,7 @@ from ksqlmv.engine.execution.topics import Topics
 from ksqlmv.engine.planning.nodes import PlanNode
 from ksqlmv.engine.runtime.base import QueryContext
 from ksqlmv.engine.runtime.builder import QueryBuilder
+from ksqlmv.engine.runtime.metrics import Metrics
 from ksqlmv.engine.runtime.processing_log import (
     PROCESSING_LOG_STREAM,
     ProcessingLog,
@@ -111,6 +112,9 @@ class KsqlEngine:
         self.functions: FunctionLibrary = functions or default_library()
         self.topics = Topics(driver)
         self.processing_log = processing_log or ProcessingLog()
+        self.metrics = Metrics()
+        if self.processing_log.on_deserialization_error is None:
+            self.processing_log.on_deserialization_error = self.metrics.failed
         self.queries: dict[str, RunningQuery] = {}
         self.sequence = 0
 
@@ -176,10 +180,12 @@ class KsqlEngine:
             registry=self.registry,
             properties=session.config,
             commits=bool(getattr(self.driver, "commits", False)),
+            metrics=self.metrics,
         )
         running = QueryBuilder(ctx, self.driver.store_factory(info.query_id)).build(root)
         self.catalog.put_query(info)
         self.queries[info.query_id] = running
+        self._count(running)
         self.driver.start(running)
         return running
 
@@ -203,12 +209,21 @@ class KsqlEngine:
             log=self.processing_log,
             registry=self.registry,
             properties={**session.config, "auto.offset.reset": "earliest"},
+            metrics=self.metrics,
         )
         running = QueryBuilder(ctx, self.driver.store_factory(query_id)).build_materialization(node)
         self.catalog.put_query(QueryInfo(query_id, source.sql, None, (source.name,)))
         self.queries[query_id] = running
+        self._count(running)
         self.driver.start(running)
         return running
+
+    def _count(self, running: RunningQuery) -> None:
+        """Count what a persistent query reads (its sink counts what it writes), and sample
+        the counters at each commit."""
+        for topic in running.source_topics:
+            running.consumed[topic] = self.metrics.consumer(running.query_id, topic)
+        running.on_commit.append(self.metrics.sample)
 
     def terminate(self, query_id: str, *, keep_sink: bool = False) -> None:
         """Stop a persistent query and forget it."""
@@ -216,6 +231,7 @@ class KsqlEngine:
         if running is not None:
             self.driver.stop(running)
             running.close()
+            self.metrics.forget(query_id)
         self.catalog.drop_query(query_id)
 
     def publish_processing_log(self, *, create_stream: bool = True) -> str:

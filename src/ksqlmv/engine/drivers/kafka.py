@@ -71,6 +71,7 @@ from ksqlmv.engine.drivers.feeds import (
     inline,
     offset_reset,
 )
+from ksqlmv.engine.drivers.offsets import group_offsets
 from ksqlmv.engine.drivers.synced import SyncedConsumer
 from ksqlmv.engine.runtime.base import Headers, fatal
 from ksqlmv.engine.runtime.builder import StoreFactory
@@ -484,6 +485,10 @@ class KafkaDriver:
         finally:
             consumer.close()
         return found
+
+    def group_offsets(self, group: str, topics: list[str]) -> dict[str, Any]:
+        """The committed, start and end offsets of `group` over `topics` (`offsets.py`)."""
+        return group_offsets(self.kafka_config, group, topics, self.timeout)
 
     def wait_ready(self, query_id: str, timeout: float = 60.0) -> bool:
         """Wait until a query has restored its stores and is reading; False on timeout."""

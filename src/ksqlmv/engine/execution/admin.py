@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ksqlmv.engine.catalog import DataSource, QueryStatus
+from ksqlmv.engine.drivers.kafka import application_id
 from ksqlmv.engine.execution import asserts
 from ksqlmv.engine.execution.results import StatementResult, current_status, source_summary
 from ksqlmv.errors import AnalysisError
@@ -159,6 +160,9 @@ def describe_source(session: Session, source: DataSource, extended: bool) -> dic
                 entry["headerKey"] = column.header_key
         fields.append(entry)
     window = source.key_format.window
+    metrics = session.engine.metrics
+    if extended:
+        metrics.sample(every=0.0)
     return {
         "name": source.name,
         "windowType": window.type.value if window else None,
@@ -171,8 +175,8 @@ def describe_source(session: Session, source: DataSource, extended: bool) -> dic
         "fields": fields,
         "type": source.kind.value,
         "timestamp": source.timestamp.column if source.timestamp else "",
-        "statistics": "",
-        "errorStats": "",
+        "statistics": metrics.formatted(source.topic, False) if extended else "",
+        "errorStats": metrics.formatted(source.topic, True) if extended else "",
         "extended": extended,
         "keyFormat": source.key_format.format.name,
         "valueFormat": source.value_format.format.name,
@@ -180,9 +184,26 @@ def describe_source(session: Session, source: DataSource, extended: bool) -> dic
         "partitions": source.partitions,
         "replication": source.replicas,
         "statement": source.sql,
-        "queryOffsetSummaries": [],
+        "queryOffsetSummaries": _offset_summaries(session, source) if extended else [],
         "sourceConstraints": [],
     }
+
+
+def _offset_summaries(session: Session, source: DataSource) -> list[dict[str, Any]]:
+    """Each query writing `source`: its consumer group's offsets over the topics it reads (a
+    driver without consumer groups has none to show)."""
+    engine = session.engine
+    read = getattr(engine.driver, "group_offsets", None)
+    if read is None:
+        return []
+    found = []
+    for info in engine.catalog.queries_writing(source.name):
+        running = engine.queries.get(info.query_id)
+        if running is None:
+            continue
+        service_id = str(running.ctx.properties.get("ksql.service.id") or "default_")
+        found.append(read(application_id(service_id, info.query_id), running.source_topics))
+    return found
 
 
 def _type_schema_of(name: str) -> dict[str, Any]:

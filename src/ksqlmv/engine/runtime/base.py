@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ksqlmv.engine.runtime.metrics import Metrics
 from ksqlmv.engine.runtime.processing_log import ProcessingLog, RecordPosition
 
 __all__ = ["Emit", "Headers", "Producer", "QueryContext", "Row", "Window", "fatal"]
@@ -46,6 +47,8 @@ class QueryContext:
     stream_time: int = -1
     commits: bool = False
     """Whether the driver commits (then table outputs may be cached until the next commit)."""
+    metrics: Metrics | None = None
+    """The engine's per-topic statistics (persistent queries count what they read and write)."""
 
     def report(self, message: str, error: BaseException) -> None:
         """Log an expression error of the record being processed."""

@@ -80,6 +80,8 @@ class ProcessingLog:
     sink: Callable[[dict[str, Any]], None] | None = None
     entries: list[dict[str, Any]] = field(default_factory=list)
     keep: int = 1000
+    on_deserialization_error: Callable[[str], None] | None = None
+    """Told the topic of each record that could not be read (for the failure statistics)."""
 
     def _emit(self, logger: str, kind: int, error: dict[str, Any]) -> None:
         entry = {
@@ -105,6 +107,8 @@ class ProcessingLog:
         causes: tuple[str, ...] = (),
     ) -> None:
         """A key or value that could not be read; the record was skipped."""
+        if self.on_deserialization_error is not None:
+            self.on_deserialization_error(position.topic)
         self._emit(
             logger,
             DESERIALIZATION_ERROR,

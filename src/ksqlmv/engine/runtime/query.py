@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from ksqlmv.engine.planning.nodes import PlanNode
 from ksqlmv.engine.runtime.base import Headers, QueryContext
+from ksqlmv.engine.runtime.metrics import Counter
 from ksqlmv.engine.runtime.stores import KeyValueStore
 
 __all__ = ["OperatorState", "RunningQuery", "TopicReader"]
@@ -53,6 +54,8 @@ class RunningQuery:
     on_commit: list[Callable[[], None]] = field(default_factory=list)
     """Run before each commit (and before the query stops): flush cached outputs."""
     operators: dict[str, OperatorState] = field(default_factory=dict)
+    consumed: dict[str, Counter] = field(default_factory=dict)
+    """Counters of the records read from each source topic (DESCRIBE EXTENDED's statistics)."""
     """Operators with state beyond their stores, by plan node id (checkpointed with them)."""
 
     def snapshot(self) -> dict[str, Any]:
@@ -80,6 +83,10 @@ class RunningQuery:
         offset: int = 0,
     ) -> None:
         """Run one input record of `topic` through the query."""
+        counter = self.consumed.get(topic)
+        if counter is not None:
+            counter.count += 1
+            counter.bytes += (len(key) if key else 0) + (len(value) if value else 0)
         for reader in self.readers.get(topic, ()):
             reader(key, value, timestamp, headers, partition, offset)
 

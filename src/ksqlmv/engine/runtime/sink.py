@@ -13,6 +13,7 @@ from typing import Any
 from ksqlmv.engine.catalog import DataSource
 from ksqlmv.engine.catalog.schema import ColumnKind
 from ksqlmv.engine.runtime.base import Headers, QueryContext, Row, Window
+from ksqlmv.engine.runtime.metrics import Counter
 from ksqlmv.engine.runtime.serdes import KeySerde, ValueSerde
 from ksqlmv.engine.runtime.timestamps import timestamp_parser
 from ksqlmv.sql.types import BaseType
@@ -39,6 +40,8 @@ class SinkOperator:
         self.produce = ctx.produce
         self.logger = f"{ctx.query_id}.KsqlTopic.Sink"
         self.forward_headers = forward_headers
+        metrics = ctx.metrics
+        self.counter = metrics.producer(ctx.query_id, self.topic) if metrics else Counter()
         self.ts_key: int | None = None
         self.ts_value: int | None = None
         self.parse_ts: Callable[[Any], int] | None = None
@@ -92,6 +95,7 @@ class SinkOperator:
                 self.logger, self.topic, is_key=False, reason=str(error), record=row
             )
             return
+        self.counter.count += 1
         self.produce(
             self.topic, key_bytes, value_bytes, ts, headers if self.forward_headers else ()
         )
