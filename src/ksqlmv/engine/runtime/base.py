@@ -20,7 +20,7 @@ from typing import Any
 from ksqlmv.engine.runtime.metrics import Metrics
 from ksqlmv.engine.runtime.processing_log import ProcessingLog, RecordPosition
 
-__all__ = ["Emit", "Headers", "Producer", "QueryContext", "Row", "Window", "fatal"]
+__all__ = ["Emit", "Headers", "NullKey", "Producer", "QueryContext", "Row", "Window", "fatal"]
 
 Row = tuple[Any, ...]
 Window = tuple[int, int]
@@ -28,6 +28,14 @@ Headers = tuple[tuple[str, bytes | None], ...]
 Emit = Callable[[Any, Any, int, Any, Any, Any], None]
 Producer = Callable[[str, bytes | None, bytes | None, int, Headers], None]
 """Writes one record: `produce(topic, key, value, timestamp, headers)`."""
+
+
+class NullKey(tuple[Any, ...]):
+    """The key of a record whose key bytes were NULL: a row of NULL key columns for the
+    operators, and NULL again when written unchanged (ksqlDB passes the missing key through;
+    a key built by the query, even of NULLs, is written in its format)."""
+
+    __slots__ = ()
 
 
 class fatal(Exception):

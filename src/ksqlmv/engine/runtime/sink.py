@@ -12,7 +12,7 @@ from typing import Any
 
 from ksqlmv.engine.catalog import DataSource
 from ksqlmv.engine.catalog.schema import ColumnKind
-from ksqlmv.engine.runtime.base import Headers, QueryContext, Row, Window
+from ksqlmv.engine.runtime.base import Headers, NullKey, QueryContext, Row, Window
 from ksqlmv.engine.runtime.metrics import Counter
 from ksqlmv.engine.runtime.serdes import KeySerde, ValueSerde
 from ksqlmv.engine.runtime.timestamps import timestamp_parser
@@ -82,7 +82,7 @@ class SinkOperator:
                     return
                 ts = value
         try:
-            key_bytes = self.serialize_key(key, window)
+            key_bytes = None if type(key) is NullKey else self.serialize_key(key, window)
         except Exception as error:
             self.ctx.log.serialization_error(
                 self.logger, self.topic, is_key=True, reason=str(error), record=key

@@ -15,7 +15,7 @@ from typing import Any
 from ksqlmv.engine.catalog import DataSource
 from ksqlmv.engine.catalog.schema import ColumnKind
 from ksqlmv.engine.runtime.aggregate import RETRACT
-from ksqlmv.engine.runtime.base import Emit, Headers, QueryContext, fatal
+from ksqlmv.engine.runtime.base import Emit, Headers, NullKey, QueryContext, fatal
 from ksqlmv.engine.runtime.serdes import KeySerde, ValueSerde
 from ksqlmv.engine.runtime.stores import KeyValueStore, freeze
 from ksqlmv.sql.types import BaseType
@@ -97,6 +97,7 @@ class SourceOperator:
         self.extract = timestamp_extractor(source)
         self.is_table = source.is_table
         self.key_width = len(source.schema.key)
+        self.null_key = NullKey((None,) * self.key_width)
         self.windowed = source.windowed
         self.logger = f"{ctx.query_id}.KsqlTopic.Source"
         self.throw_on_invalid = (
@@ -131,7 +132,7 @@ class SourceOperator:
         if key is None:
             if self.is_table and self.key_width:
                 return
-            key = (None,) * self.key_width
+            key = self.null_key
         if self.extract is not None and value is not None:
             try:
                 ts = self.extract(key, value, ts)
