@@ -375,7 +375,11 @@ class Binder:
                 )
         v1, lo = self._comparable(value, lower) if lower.type else (value, lower)
         v2, hi = self._comparable(value, upper) if upper.type else (value, upper)
-        if v1 is not v2:
+        if v1 != v2 and BaseType.DECIMAL in {x.type.base for x in (value, lower, upper) if x.type}:
+            # A DECIMAL anywhere: all three compare as decimals (a DOUBLE through its shortest
+            # text, as ksqlDB's BigDecimal.valueOf does).
+            v1, lo, hi = self._decimalish(value), self._decimalish(lower), self._decimalish(upper)
+        elif v1 != v2:
             v1 = value
             lo = self._comparable(value, lower)[1] if lower.type else lower
             hi = self._comparable(value, upper)[1] if upper.type else upper
