@@ -1,9 +1,13 @@
 """Checkpointed state stores: changelogs that restore to exactly the state of committed input.
 
 A store of a query on the Kafka driver remembers which keys changed (`dirty`). At each
-checkpoint the query's changes are written to each store's compacted changelog topic, followed by
-a **marker** record (key `CHECKPOINT_KEY`) holding a sequence number and the source offsets the
-changes correspond to; only then are the offsets committed to the query's consumer group.
+checkpoint the query's changes are written to each store's compacted changelog topic (`write`);
+once they and every result the query produced before them are acknowledged by the broker, a
+**marker** record (key `CHECKPOINT_KEY`) holding a sequence number and the source offsets the
+changes correspond to follows them (`mark`); only then are the offsets committed to the query's
+consumer group. (A marker sent with the results would be on the broker before them whenever the
+broker takes one partition's batch and not another's, e.g. when it dies: a restart would resume
+after results that were never written, and never write them.)
 
 Restoring reads every changelog of the query. Changes take effect only when the marker after
 them is read, so a batch that was cut short by a crash is ignored. The target is the newest
@@ -17,7 +21,8 @@ record exactly once, whenever it was killed.
 store = tracked_store("Aggregate-Materialize", "..-changelog", windowed=False)
 checkpointer = Checkpointer([store], produce)
 checkpointer.processed(record)          # for each record the query processed
-checkpointer.write()                    # changes + markers produced (flush and commit follow)
+checkpointer.write()                    # changes produced
+checkpointer.mark()                     # once they and the results are acknowledged: markers
 plan = plan_restore({store.topic: changelog_records}); plan.apply({store.topic: store})
 ```
 """
@@ -129,13 +134,16 @@ class Checkpointer:
     offsets: Offsets = field(default_factory=dict)
     snapshot: Callable[[], dict[str, Any]] | None = None
     """The query's operator snapshots, carried in each marker with the offsets."""
+    marker: tuple[bytes, bytes] | None = None
+    """The key and value of the marker of the last `write`, until `mark` produces it."""
 
     def processed(self, topic: str, partition: int, offset: int) -> None:
         """Record that the query has processed `offset` of `topic`/`partition`."""
         self.offsets[(topic, partition)] = offset + 1
 
     def write(self) -> None:
-        """Produce every dirty key's current value, then a marker, to each store's changelog."""
+        """Produce every dirty key's current value to each store's changelog, and prepare the
+        marker that completes them (`mark`), with the offsets and snapshots of this moment."""
         self.sequence += 1
         content: dict[str, Any] = {
             "seq": self.sequence,
@@ -149,18 +157,28 @@ class Checkpointer:
         for tracked in self.stores:
             data = tracked.store.data
             spill = tracked.spill
-            changed: list[Change] = []
+            changed: list[Change] | None = [] if spill is not None and spill.spilling() else None
             for key, ts in tracked.dirty.items():
                 value = data.get(key)
                 raw_key = encode(key)
                 raw_value = None if value is None else encode(value)
                 produce(tracked.topic, raw_key, raw_value, max(ts, 0), ())
-                if spill is not None:
+                if changed is not None:
                     changed.append((key, raw_key, value, raw_value))
             tracked.dirty.clear()
-            produce(tracked.topic, marker_key, marker, 0, ())
-            if spill is not None:
+            if spill is not None and changed is not None:
                 spill.checkpoint(changed)  # the disk tier gets the same encodings
+        self.marker = (marker_key, marker)
+
+    def mark(self) -> None:
+        """Produce the marker of the last `write` to each store's changelog: call it only once
+        everything the query produced up to that `write` is acknowledged."""
+        if self.marker is None:
+            return
+        marker_key, marker = self.marker
+        self.marker = None
+        for tracked in self.stores:
+            self.produce(tracked.topic, marker_key, marker, 0, ())
 
 
 Raw = tuple[bytes, bytes | None]

@@ -84,6 +84,13 @@ class MemoryData(dict[Any, Any]):
         self.disk = disk
         self.limit = max(1, limit)
 
+    def spilling(self) -> bool:
+        """Whether the next checkpoint writes to disk: a disk is attached, and entries are on
+        it already or memory holds more than the limit."""
+        return self.disk is not None and (
+            type(self) is not MemoryData or dict.__len__(self) > self.limit
+        )
+
     def checkpoint(self, changed: list[Change]) -> None:
         """After a checkpoint wrote `changed` to the changelog: move what is over the limit to
         disk. The query's thread calls this, between records."""
