@@ -1,9 +1,12 @@
-"""BETWEEN over mixed DOUBLE and DECIMAL operands compares as ksqlDB does: as decimals, a
-DOUBLE through its shortest text (1.11 is 1.11, not 1.1100000000000000977)."""
+"""Implicit conversions: BETWEEN over mixed DOUBLE and DECIMAL operands compares as ksqlDB does
+(as decimals, a DOUBLE through its shortest text: 1.11 is 1.11, not 1.1100000000000000977), and
+INSERT INTO writes results that cast implicitly as the sink's column types."""
 
 from __future__ import annotations
 
 import pytest
+
+from ksqlmv.engine.engine import KsqlEngine
 
 
 @pytest.mark.parametrize(
@@ -24,3 +27,23 @@ import pytest
 def test_double_against_decimal(run_query, c: float, expression: str, expected: bool) -> None:
     (row,) = run_query("ID INT KEY, C DOUBLE", f"ID, {expression} AS V", [{"C": c}])
     assert row == {"V": expected}
+
+
+def test_insert_into_casts_to_the_sink_types(engine: KsqlEngine) -> None:
+    import json
+    from decimal import Decimal
+
+    engine.execute(
+        "CREATE STREAM SRC (ID INT KEY, N INT) WITH (KAFKA_TOPIC='src', PARTITIONS=1, "
+        "VALUE_FORMAT='JSON');"
+        "CREATE STREAM TARGET (ID INT KEY, C1 DECIMAL(5,2), C2 DECIMAL(5,2), C3 BIGINT) WITH "
+        "(KAFKA_TOPIC='target', PARTITIONS=1, VALUE_FORMAT='JSON');"
+        "INSERT INTO TARGET SELECT ID, N AS C1, 2.5 AS C2, N AS C3 FROM SRC;"
+    )
+    engine.driver.produce("src", b"\x00\x00\x00\x01", b'{"N": 7}', 1, ())
+    (record,) = engine.driver.records("target")
+    assert json.loads(record.value, parse_float=Decimal) == {
+        "C1": Decimal("7.00"),
+        "C2": Decimal("2.50"),
+        "C3": 7,
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ksqlmv.engine.analysis import bound
 from ksqlmv.engine.analysis.typerules import can_implicitly_cast
 from ksqlmv.engine.catalog import (
     DataSource,
@@ -28,7 +29,7 @@ from ksqlmv.engine.execution.formats import (
 )
 from ksqlmv.engine.execution.properties import AS_SELECT_PROPERTIES, WithProperties, read_properties
 from ksqlmv.engine.execution.results import StatementResult, current_status, warning
-from ksqlmv.engine.planning.nodes import SinkNode
+from ksqlmv.engine.planning.nodes import PlanNode, ProjectNode, SinkNode
 from ksqlmv.engine.planning.planner import PlannedQuery
 from ksqlmv.errors import AnalysisError
 from ksqlmv.sql.ast import statements as s
@@ -196,6 +197,26 @@ def _compatible(result: LogicalSchema, sink: LogicalSchema) -> bool:
     return True
 
 
+def _cast_to_sink(root: PlanNode, value: tuple[str, ...], sink: LogicalSchema) -> PlanNode:
+    """`root`, or a projection of it that casts the value columns whose type differs from the
+    sink's: INSERT INTO accepts results that cast implicitly to the sink's columns (INT into
+    DECIMAL(5,2)), as ksqlDB does, and writes them as the sink's types."""
+    wanted = {c.name: c.type for c in sink.value if c.name in value}
+    row = root.schema.row
+    if all(wanted.get(name, sql_type) == sql_type for name, sql_type in row):
+        return root
+    columns: list[tuple[str, bound.Bound]] = []
+    types = []
+    for name, sql_type in row:
+        column = bound.ColumnValue(sql_type, name, name)
+        target = wanted.get(name, sql_type)
+        cast = column if target == sql_type else bound.Cast(target, name, column)
+        columns.append((name, cast))
+        types.append((name, target))
+    schema = replace(root.schema, row=tuple(types))
+    return ProjectNode(f"{root.id}-Cast", schema, root, tuple(columns))
+
+
 def insert_into(session: Session, stmt: s.InsertInto) -> StatementResult:
     """INSERT INTO stream [WITH (QUERY_ID='...')] SELECT ..."""
     engine = session.engine
@@ -234,7 +255,9 @@ def insert_into(session: Session, stmt: s.InsertInto) -> StatementResult:
     sink = target
     if plan.schema != target.schema:
         sink = replace(target, schema=target.schema)
-    root = SinkNode("Sink", plan.root.schema, plan.root, sink, tuple(c.name for c in plan.value))
+    value = tuple(c.name for c in plan.value)
+    result = _cast_to_sink(plan.root, value, target.schema)
+    root = SinkNode("Sink", result.schema, result, sink, value)
     engine.start_query(
         QueryInfo(
             query_id, stmt.text, target.name, tuple(s.name for s in plan.sources), target.topic
