@@ -1,10 +1,12 @@
 """A partition's log: its segments, the offsets it has handed out, and what readers may see.
 
 Three offsets matter. The log start offset is the first one kept; the log end offset (LEO) is the
-next one an append gets; the high watermark (HWM) is the end of what is durable. Appends write to
-the page cache and advance the LEO at once; the flusher fsyncs in a thread and only then moves
-the HWM, wakes waiting fetches and acknowledges `acks=all` producers. So a consumer never reads a
-record that a crash could take back, and an acknowledged record survives `kill -9`.
+next one an append gets; the high watermark (HWM) is the end of what consumers may read. Appends
+write to the page cache and advance the LEO and the HWM at once, waking waiting fetches, as a
+Kafka leader without followers does: a record written survives `kill -9` of the broker (the page
+cache is the kernel's), so consumers need not wait for the disk. The flusher fsyncs in a thread
+and only then acknowledges `acks=all` producers, so an acknowledged record survives a machine
+crash too.
 
 Reads return whole batches exactly as stored, cut at a batch boundary (at least one batch, even
 past `max_bytes`, KIP-74), and remember where they stopped so a consumer reading on finds its next
@@ -50,9 +52,7 @@ _CURSORS = 16
 class SyncToken:
     """What one flush round of a partition covers, captured on the event loop."""
 
-    end_offset: int
     segment: Segment
-    position: int
     sealing: tuple[Segment, ...]
     new_files: bool  # a segment was created since the last round: fsync the directory too
 
@@ -129,10 +129,7 @@ class PartitionLog:
                 directory, last_segment.base_offset, interval, writable=True, recover=False
             )
         log._bases = [segment.base_offset for segment in log.segments]
-        active = log.segments[-1]
-        log.high_watermark = active.next_offset
-        log._visible_base = active.base_offset
-        log._visible_position = active.size
+        log._publish(log.segments[-1])
         return log
 
     def _drop_after_torn_segment(self, bases: Sequence[int]) -> None:
@@ -182,8 +179,21 @@ class PartitionLog:
                 set_log_append_time(buffer, header, append_time)
             headers = [read_header(buffer, header.position) for header in headers]
         self._roll_if_needed(len(buffer))
-        self.segments[-1].append(buffer, headers, bases)
+        active = self.segments[-1]
+        active.append(buffer, headers, bases)
+        self._publish(active)
         return bases[0], append_time
+
+    def _publish(self, active: Segment) -> None:
+        """Make everything written readable: advance the HWM and wake waiting fetches."""
+        self.high_watermark = active.next_offset
+        self._visible_base = active.base_offset
+        self._visible_position = active.size
+        if self._waiters:
+            waiters, self._waiters = self._waiters, set()
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
 
     def _roll_if_needed(self, incoming: int) -> None:
         active = self.segments[-1]
@@ -213,7 +223,7 @@ class PartitionLog:
         self._sealing.clear()
         new_files, self._new_files = self._new_files, False
         active = self.segments[-1]
-        return SyncToken(active.next_offset, active, active.size, sealing, new_files)
+        return SyncToken(active, sealing, new_files)
 
     def sync_files(self, token: SyncToken) -> None:
         """fsync what `token` covers (in the flusher's thread)."""
@@ -225,19 +235,9 @@ class PartitionLog:
             fsync_directory(self.directory)
 
     def finish_sync(self, token: SyncToken) -> None:
-        """Publish the durable end: advance the HWM and wake fetches (on the event loop)."""
+        """Seal the segments the fsync covered (on the event loop)."""
         for segment in token.sealing:
             segment.seal()
-        if self.closed:
-            return
-        if token.end_offset > self.high_watermark:
-            self.high_watermark = token.end_offset
-            self._visible_base = token.segment.base_offset
-            self._visible_position = token.position
-            waiters, self._waiters = self._waiters, set()
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
 
     def add_waiter(self, waiter: asyncio.Future[None]) -> None:
         """Resolve `waiter` when the high watermark next moves."""
