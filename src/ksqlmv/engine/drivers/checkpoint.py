@@ -1,13 +1,14 @@
 """Checkpointed state stores: changelogs that restore to exactly the state of committed input.
 
 A store of a query on the Kafka driver remembers which keys changed (`dirty`). At each
-checkpoint the query's changes are written to each store's compacted changelog topic (`write`);
-once they and every result the query produced before them are acknowledged by the broker, a
-**marker** record (key `CHECKPOINT_KEY`) holding a sequence number and the source offsets the
-changes correspond to follows them (`mark`); only then are the offsets committed to the query's
-consumer group. (A marker sent with the results would be on the broker before them whenever the
-broker takes one partition's batch and not another's, e.g. when it dies: a restart would resume
-after results that were never written, and never write them.)
+checkpoint the query's changes are written to each store's compacted changelog topic
+(`write_changes`); once they and every result the query produced before them are acknowledged by
+the broker, a **marker** record (key `CHECKPOINT_KEY`) holding a sequence number and the source
+offsets the changes correspond to follows them (`mark`); only then are the offsets committed to
+the query's consumer group. (A marker sent along with the results can reach the broker before
+them, as batches of different partitions succeed or fail on their own, e.g. when the broker
+dies: a restart would resume after results that were never written, and never write them.)
+`write` does both at once, for records that become visible together (one transaction).
 
 Restoring reads every changelog of the query. Changes take effect only when the marker after
 them is read, so a batch that was cut short by a crash is ignored. The target is the newest
@@ -21,7 +22,7 @@ record exactly once, whenever it was killed.
 store = tracked_store("Aggregate-Materialize", "..-changelog", windowed=False)
 checkpointer = Checkpointer([store], produce)
 checkpointer.processed(record)          # for each record the query processed
-checkpointer.write()                    # changes produced
+checkpointer.write_changes()            # changes produced
 checkpointer.mark()                     # once they and the results are acknowledged: markers
 plan = plan_restore({store.topic: changelog_records}); plan.apply({store.topic: store})
 ```
@@ -135,13 +136,18 @@ class Checkpointer:
     snapshot: Callable[[], dict[str, Any]] | None = None
     """The query's operator snapshots, carried in each marker with the offsets."""
     marker: tuple[bytes, bytes] | None = None
-    """The key and value of the marker of the last `write`, until `mark` produces it."""
+    """The key and value of the marker of the last `write_changes`, until `mark` produces it."""
 
     def processed(self, topic: str, partition: int, offset: int) -> None:
         """Record that the query has processed `offset` of `topic`/`partition`."""
         self.offsets[(topic, partition)] = offset + 1
 
     def write(self) -> None:
+        """Produce every dirty key's current value, then a marker, to each store's changelog."""
+        self.write_changes()
+        self.mark()
+
+    def write_changes(self) -> None:
         """Produce every dirty key's current value to each store's changelog, and prepare the
         marker that completes them (`mark`), with the offsets and snapshots of this moment."""
         self.sequence += 1
@@ -171,8 +177,8 @@ class Checkpointer:
         self.marker = (marker_key, marker)
 
     def mark(self) -> None:
-        """Produce the marker of the last `write` to each store's changelog: call it only once
-        everything the query produced up to that `write` is acknowledged."""
+        """Produce the marker of the last `write_changes` to each store's changelog: call it
+        only once everything the query produced up to then is acknowledged."""
         if self.marker is None:
             return
         marker_key, marker = self.marker

@@ -403,10 +403,17 @@ class KafkaDriver:
                 try:
                     for flush in query.on_commit:
                         flush()
-                    checkpointer.write()
+                    if txn is not None:
+                        checkpointer.write()  # results, changes and markers commit together
+                    else:
+                        checkpointer.write_changes()
                 finally:
                     routing.producer = None
             if txn is None:
+                # The markers only once the results and changes they cover are on the broker:
+                # a restart resumes after a marker, and would never write those again.
+                self._flush_for_commit()
+                checkpointer.mark()
                 self._flush_for_commit()
 
         def failed(error: BaseException) -> None:
