@@ -202,15 +202,20 @@ class ExpressionCompiler:
         return f"{helper}({self.expr(n.base)}, {self.expr(n.index)})"
 
     def _CreateArray(self, n: b.CreateArray) -> str:
-        return f"[{self._join(n.items)}]"
+        return f"[{', '.join(self._element(item) for item in n.items)}]"
 
     def _CreateMap(self, n: b.CreateMap) -> str:
-        entries = ", ".join(f"{self.expr(k)}: {self.expr(v)}" for k, v in n.entries)
+        entries = ", ".join(f"{self._element(k)}: {self._element(v)}" for k, v in n.entries)
         return "{" + entries + "}"
 
     def _CreateStruct(self, n: b.CreateStruct) -> str:
-        entries = ", ".join(f"{name!r}: {self.expr(v)}" for name, v in n.fields)
+        entries = ", ".join(f"{name!r}: {self._element(v)}" for name, v in n.fields)
         return "{" + entries + "}"
+
+    def _element(self, item: b.Bound) -> str:
+        """An element of a constructor: a failing function call is NULL there, not the whole."""
+        code = self.expr(item)
+        return self._nested(item, code) if isinstance(item, b.Call) else code
 
     def _LambdaFunction(self, n: b.LambdaFunction) -> str:
         params = ", ".join(_lambda_name(p) for p in n.params)
