@@ -1,0 +1,186 @@
+"""kill -9 while a query's results are not on the broker yet: the restart writes them.
+
+A checkpoint's marker tells a restarted query where to resume; the results of the records before
+it must be on the broker by then, or nothing ever writes them again. Here the results cannot be
+delivered (the sink topic is deleted, on a broker that does not create topics on its own) while
+the query's changelog can: the query processes a second batch, its changes reach the changelog,
+and it is killed. Restarted with its sink back, it must write the second batch's results.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from ksqlmv.local.contract import LISTENING
+
+pytestmark = [pytest.mark.integration, pytest.mark.reliability]
+
+BATCH = 100
+
+
+@pytest.fixture
+def strict_broker(tmp_path: Path) -> Iterator[str]:
+    """A broker of its own that creates no topic unless asked (`--no-auto-create-topics`), so
+    that a deleted topic stays deleted while a producer still writes to it; its address."""
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "ksqlmv.broker", "--host", "127.0.0.1", "--port", "0"),
+            *("--data-dir", str(tmp_path / "broker"), "--no-auto-create-topics"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    try:
+        port = None
+        for line in process.stdout:
+            match = LISTENING.search(line)
+            if match:
+                port = int(match["port"])
+                break
+        assert port is not None, "the broker did not start"
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+
+
+class Engine:
+    """`python -m ksqlmv.engine FILE` in a child process, ready (state restored) when built."""
+
+    def __init__(self, statements: Path, servers: str, service_id: str) -> None:
+        self.process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "ksqlmv.engine", str(statements)),
+                *("--bootstrap-servers", servers, "--property", f"ksql.service.id={service_id}"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line.startswith("ready"), f"engine said {line!r}"
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def _produce(servers: str, topic: str, keys: range) -> None:
+    producer = Producer({"bootstrap.servers": servers, "linger.ms": 5})
+    for i in keys:
+        producer.produce(topic, b'{"V": %d}' % i, b"k%d" % i, timestamp=1_700_000_000_000 + i)
+    assert producer.flush(30) == 0
+
+
+def _end(servers: str, topic: str) -> int:
+    consumer = Consumer({"bootstrap.servers": servers, "group.id": f"end-{uuid.uuid4()}"})
+    try:
+        return int(consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)[1])
+    finally:
+        consumer.close()
+
+
+def _committed(servers: str, group: str, topic: str) -> int:
+    consumer = Consumer({"bootstrap.servers": servers, "group.id": group})
+    try:
+        (found,) = consumer.committed([TopicPartition(topic, 0)], timeout=10)
+        return int(found.offset)
+    finally:
+        consumer.close()
+
+
+def _wait(what: str, done: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, f"{what} within {timeout:g} s"
+        time.sleep(0.1)
+
+
+def _keys(servers: str, topic: str) -> set[bytes]:
+    """The keys of every record in partition 0 of `topic`."""
+    consumer = Consumer({"bootstrap.servers": servers, "group.id": f"read-{uuid.uuid4()}"})
+    found: set[bytes] = set()
+    try:
+        low, high = consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
+        consumer.assign([TopicPartition(topic, 0, low)])
+        position = low
+        deadline = time.monotonic() + 60
+        while position < high and time.monotonic() < deadline:
+            for message in consumer.consume(1000, 0.5):
+                if message.error() is None:
+                    position = message.offset() + 1
+                    found.add(message.key())
+    finally:
+        consumer.close()
+    return found
+
+
+def test_results_held_back_at_a_kill_are_written_after_the_restart(
+    strict_broker: str, tmp_path: Path
+) -> None:
+    servers = strict_broker
+    suffix = uuid.uuid4().hex[:8]
+    source, sink, service = f"in_{suffix}", f"out_{suffix}", f"held{suffix}_"
+    admin = AdminClient({"bootstrap.servers": servers})
+    admin.create_topics([NewTopic(source, 1, 1)])[source].result(30)
+    statements = tmp_path / "statements.sql"
+    statements.write_text(
+        f"CREATE STREAM S (K STRING KEY, V INT) WITH (KAFKA_TOPIC='{source}', "
+        "VALUE_FORMAT='JSON');\n"
+        f"CREATE TABLE T WITH (KAFKA_TOPIC='{sink}', PARTITIONS=1) AS "
+        "SELECT K, COUNT(*) AS N FROM S GROUP BY K;\n"
+    )
+    query = f"_confluent-ksql-{service}query_CTAS_T_0"
+    changelog = f"{query}-Aggregate-Aggregate-Materialize-changelog"
+
+    first = Engine(statements, servers, service)
+    try:
+        _produce(servers, source, range(BATCH))
+        _wait("the first batch committed", lambda: _committed(servers, query, source) == BATCH)
+        admin.delete_topics([sink])[sink].result(30)
+        _wait("the sink deleted", lambda: sink not in admin.list_topics(timeout=10).topics)
+        written = _end(servers, changelog)
+        _produce(servers, source, range(BATCH, 2 * BATCH))
+        # Its changes reach the changelog; its results cannot reach the broker.
+        _wait("the second batch's changes", lambda: _end(servers, changelog) >= written + BATCH)
+        time.sleep(1.0)  # time for a marker to follow them, if one were sent now
+        first.kill()
+    finally:
+        first.stop()
+    admin.create_topics([NewTopic(sink, 1, 1)])[sink].result(30)
+
+    second = Engine(statements, servers, service)
+    try:
+        # (a query that resumed after the second batch has nothing left to process or commit)
+        deadline = time.monotonic() + 30
+        while _committed(servers, query, source) < 2 * BATCH and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        second.stop()
+    missing = {b"k%d" % i for i in range(BATCH, 2 * BATCH)} - _keys(servers, sink)
+    assert not missing, f"{len(missing)} results of the second batch were never written"
+    assert _committed(servers, query, source) == 2 * BATCH
