@@ -9,6 +9,7 @@ KsqlmvError                       exit 1   root: a failure the CLI reports in on
 ├── SqlError                      exit 4   KSQL text that cannot run
 │   ├── ParseError                         syntax, with line, column and what was expected
 │   └── AnalysisError                      meaning: unknown source or column, type mismatch, ...
+│       └── UnknownFunctionError           a call of a function the engine does not have (`.name`)
 ├── StatementError                exit 4   a server refused a statement (with ksqlDB's error code)
 │   ├── MigrationStatementError            a migration file's statement failed: file, line, column
 │   └── PartialRequestError                a statement failed after others of its request ran
@@ -63,6 +64,7 @@ __all__ = [
     "ServiceUnavailableError",
     "SqlError",
     "StatementError",
+    "UnknownFunctionError",
     "ValidationError",
 ]
 
@@ -134,6 +136,14 @@ class ParseError(SqlError):
 
 class AnalysisError(SqlError):
     """Well-formed KSQL that means nothing: an unknown source or column, a type mismatch."""
+
+
+class UnknownFunctionError(AnalysisError):
+    """A statement calls a function the engine does not have; `name` is the name it used."""
+
+    def __init__(self, message: str, name: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 class StatementError(KsqlmvError):

