@@ -466,11 +466,25 @@ class QueryPlanner:
             ):
                 continue
             values.append((name, bound))
-        if self.ctx.persistent:
+        # ksql.new.query.planner.enabled: key columns come in projection order, and a stream
+        # whose projection leaves out every key column becomes keyless (its records' keys NULL).
+        new_planner = _enabled(self.ctx.properties.get("ksql.new.query.planner.enabled"))
+        drop_key = (
+            new_planner
+            and self.ctx.persistent
+            and not keys
+            and not stage.is_table
+            and not stage.aggregated
+            and bool(stage.key_names)
+        )
+        if self.ctx.persistent and not drop_key:
             self._check_keys(stage, keys)
         key_exprs: list[b.Bound] = []
         key_columns: list[Column] = []
-        for index in sorted(keys):
+        order = sorted(keys)
+        if new_planner:
+            order = list(keys)  # dicts keep the order in which the projection named them
+        for index in order:
             name, bound = keys[index][0]
             assert bound.type is not None
             key_exprs.append(bound)
@@ -494,7 +508,7 @@ class QueryPlanner:
             schema,
             stage.node,
             tuple(values),
-            None,
+            () if drop_key else tuple(key_exprs) if order != sorted(keys) else None,
         )
         return PlannedQuery(
             root=node,
@@ -503,7 +517,7 @@ class QueryPlanner:
             kind=SourceKind.TABLE if stage.is_table else SourceKind.STREAM,
             window=stage.node.schema.window,
             sources=tuple(sources),
-            keyless=not stage.key_names,
+            keyless=drop_key or not stage.key_names,
         )
 
     def _check_keys(self, stage: Stage, keys: dict[int, list[tuple[str, b.Bound]]]) -> None:
@@ -573,6 +587,10 @@ class QueryPlanner:
             if column.name in seen:
                 raise AnalysisError(f"Duplicate value columns found in schema: {column}")
             seen.add(column.name)
+
+
+def _enabled(value: object) -> bool:
+    return str(value).strip().lower() == "true"
 
 
 def _or_join(items: list[str]) -> str:
