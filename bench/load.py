@@ -2,8 +2,8 @@
 sustains, while 100 push queries and 8 pull-query clients run; throughput, latencies, memory of
 every process over time, and errors.
 
-On the embedded stack (`ksqlmv local`: broker, registry, ksqlDB server) with every migration of
-ksql/migrations applied:
+On the embedded stack (`ksqlmv local`: broker, registry, ksqlDB server, set up as the demo's, with
+exactly-once processing) with every migration of ksql/migrations applied:
 
 1. **capacity**: both simulators send a burst unpaced (shop and trading in the demo's 5:2
    proportion); the engine's capacity is the burst's size over the time until every persistent
@@ -57,6 +57,7 @@ import httpx
 from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 
+from ksqlmv.demo.plan import server_properties_env
 from ksqlmv.local import EmbeddedStack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -636,6 +637,7 @@ def main() -> int:
         push_queries=args.push,
         pull_clients=args.pull,
     )
+    os.environ.update(server_properties_env())  # the demo's server (the stack inherits it)
     with (
         tempfile.TemporaryDirectory(prefix="ksqlmv-load-") as data,
         EmbeddedStack(SERVICES, Path(data)) as stack,

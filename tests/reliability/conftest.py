@@ -34,6 +34,7 @@ import pytest
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient
 
+from ksqlmv.demo.plan import server_properties_env
 from ksqlmv.local import EmbeddedStack
 from ksqlmv.local.contract import LISTENING
 
@@ -65,8 +66,8 @@ class Platform:
     def service_env(self) -> dict[str, str]:
         """What the services are started with: basic auth on the services `auth` names
         (`KSQLMV_REGISTRY_AUTH`, `KSQLMV_KSQLDB_AUTH`) and the server's registry credentials,
-        the way an operator configures them."""
-        variables = {}
+        the way an operator configures them; and the demo's server properties."""
+        variables = server_properties_env()  # the demo's server: exactly-once processing
         if "registry" in self.auth:
             user, password = self.auth["registry"]
             variables["KSQLMV_REGISTRY_AUTH"] = f"{user}:{password}"

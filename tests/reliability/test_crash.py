@@ -8,8 +8,9 @@ the same data and ports. Afterwards:
 
 - every event the simulators report acknowledged is in its topic exactly once, byte for byte
   what the simulation generates (the simulation is recomputed here from its seed);
-- every view's contents equal the reference run's (streams as sets: results are written at
-  least once, as ksqlDB's default processing guarantee allows);
+- every view's contents equal the reference run's, streams record for record: the platform's
+  server processes exactly once (`ksqlmv.demo.plan.SERVER_PROPERTIES`), so a crash neither loses
+  nor repeats a result;
 - every schema keeps its id, and the migrations metadata is what it was before the kills.
 
 The input is chosen so that no window closes while events flow (the first event at a minute
@@ -242,9 +243,7 @@ def _compare(runs: Runs, views: tuple[str, ...]) -> None:
         if view in tables:
             assert crashed[view] == rows, f"{view} differs after the crashes"
         else:
-            assert sorted(set(crashed[view])) == sorted(set(rows)), (
-                f"{view} differs after the crashes"
-            )
+            assert sorted(crashed[view]) == sorted(rows), f"{view} differs after the crashes"
 
 
 def test_every_view_is_compared(runs: Runs) -> None:
@@ -298,13 +297,6 @@ def test_windowed_views_end_as_without_crashes(runs: Runs) -> None:
         assert {bar[OPEN], bar[CLOSE]} <= traded, (bar, sorted(traded))
 
 
-@pytest.mark.xfail(
-    strict=False,  # only when a kill falls between a result's write and its input's commit
-    reason="results are written at least once (exactly-once needs transactions, which neither "
-    "the broker nor the engine has): a killed server writes again the ORDERS_ENRICHED rows of "
-    "records it had not committed, and CUSTOMER_LIFETIME_VALUE, which sums that stream, counts "
-    "them twice",
-)
 def test_aggregates_of_view_streams_end_as_without_crashes(runs: Runs) -> None:
     _compare(runs, ("CUSTOMER_LIFETIME_VALUE",))
 

@@ -4,6 +4,7 @@ Every step is a public `ksqlmv` command, so the demo does nothing a user could n
 five terminals:
 
 ```
+KSQLMV_KSQL_PROPERTIES=ksql.streams.processing.guarantee=exactly_once_v2 \
 ksqlmv local --data-dir .ksqlmv/demo/stack --kafka-port 9092 --registry-port 8081 --ksql-port 8088
 ksqlmv simulate .ksqlmv/demo/history/shop.yaml --start ... --no-pacing --count ...   (history)
 ksqlmv simulate .ksqlmv/demo/history/trading.yaml ...
@@ -25,7 +26,15 @@ from pathlib import Path
 from ksqlmv.demo.history import History
 from ksqlmv.local.services import SERVICES
 
-__all__ = ["DEFAULT_PORTS", "DEFAULT_RATES", "PORT_FLAGS", "Addresses", "DemoPlan"]
+__all__ = [
+    "DEFAULT_PORTS",
+    "DEFAULT_RATES",
+    "PORT_FLAGS",
+    "SERVER_PROPERTIES",
+    "Addresses",
+    "DemoPlan",
+    "server_properties_env",
+]
 
 # The embedded stack's own flags and defaults, plus the dashboard's.
 PORT_FLAGS: Mapping[str, str] = {
@@ -41,6 +50,16 @@ DEFAULT_PORTS: Mapping[str, int] = {
 # Comfortable on two cores with every view running: a few orders a second and a trade tape
 # whose session-open bursts (eight times the base rate) still leave the engine room to spare.
 DEFAULT_RATES: Mapping[str, float] = {"shop": 50.0, "trading": 20.0}
+# The demo's ksqlDB server processes exactly once (ksqlDB's default is at least once): each
+# query's results, state changes and consumed offsets are committed together, so a crash never
+# makes a view count an event twice. docker-compose.yml sets the same for the real stack.
+SERVER_PROPERTIES: Mapping[str, str] = {"ksql.streams.processing.guarantee": "exactly_once_v2"}
+
+
+def server_properties_env() -> dict[str, str]:
+    """`SERVER_PROPERTIES` as the environment variable `python -m ksqlmv.server` reads."""
+    pairs = " ".join(f"{name}={value}" for name, value in SERVER_PROPERTIES.items())
+    return {"KSQLMV_KSQL_PROPERTIES": pairs}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +158,7 @@ class DemoPlan:
             env["KSQLMV_SCHEMA_REGISTRY_URL"] = at.schema_registry_url
             env["KSQLMV_KSQLDB_URL"] = at.ksqldb_url
         return env
+
+    def stack_environment(self) -> dict[str, str]:
+        """`environment()` for `ksqlmv local`, with the server's properties."""
+        return {**self.environment(), **server_properties_env()}

@@ -164,7 +164,7 @@ class Demo:
         return child
 
     def _start_stack(self) -> Addresses | None:
-        stack = self._service("stack", self.plan.stack_command(), self.plan.environment())
+        stack = self._service("stack", self.plan.stack_command(), self.plan.stack_environment())
         deadline = time.monotonic() + _START_TIMEOUT
         while not self._stop.is_set():
             match = stack.wait_for(_STACK_READY, min(deadline, time.monotonic() + _WATCH))
