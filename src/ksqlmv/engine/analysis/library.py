@@ -58,6 +58,11 @@ class _Aggregate:
     inner: Any
     columns: int
 
+    @property
+    def intermediate_type(self) -> Any:
+        """The type of the accumulator (what the aggregation's state store keeps)."""
+        return getattr(self.inner, "intermediate_type", None)
+
     def initial(self) -> Any:
         return self.inner.initial()
 

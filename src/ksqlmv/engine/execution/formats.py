@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ksqlmv.engine.catalog import (
+    Column,
     DataSource,
     FormatInfo,
     KeyFormat,
@@ -24,10 +25,12 @@ from ksqlmv.errors import AnalysisError, KsqlmvError
 
 if TYPE_CHECKING:
     from ksqlmv.engine.engine import Session
+    from ksqlmv.engine.planning.nodes import PlanNode
 
 __all__ = [
     "build_key_format",
     "build_value_format",
+    "check_aggregation_state",
     "check_serdes",
     "format_info",
     "resolve_create_formats",
@@ -134,6 +137,46 @@ def build_value_format(
     except KsqlmvError as error:
         raise AnalysisError(str(error)) from None
     return ValueFormat(info, features)
+
+
+_ANY_TYPE_FORMATS = frozenset({"AVRO", "JSON", "JSON_SR", "PROTOBUF", "PROTOBUF_NOSR"})
+"""Value formats that carry every SQL type (their serdes need not be built to know)."""
+
+_INTERMEDIATE_MESSAGE = (
+    "One of the functions used in the statement has an intermediate type that the value format "
+    "can not handle. Please remove the function or change the format.\n"
+    "Consider up-voting https://github.com/confluentinc/ksql/issues/3950, which will resolve "
+    "this limitation"
+)
+
+
+def check_aggregation_state(session: Session, root: PlanNode) -> None:
+    """ksqlDB keeps an aggregation's state in its input's value format: an aggregate whose
+    intermediate value that format cannot carry (AVG's STRUCT in DELIMITED) is refused."""
+    from ksqlmv.engine.planning.nodes import AggregateNode, SourceNode, walk_plan
+    from ksqlmv.engine.runtime.serdes import value_serde
+
+    for node in walk_plan(root):
+        if not isinstance(node, AggregateNode):
+            continue
+        sources = [n.source for n in walk_plan(node) if isinstance(n, SourceNode)]
+        if not sources or sources[0].value_format.format.name in _ANY_TYPE_FORMATS:
+            continue
+        source = sources[0]
+        # (aggregates compiled inline, such as COUNT, keep plain numbers: nothing to check)
+        types = [
+            getattr(call.resolution.factory(call.constants), "intermediate_type", None)
+            for call in node.aggregates
+        ]
+        columns = tuple(
+            Column(f"KSQL_AGG_VARIABLE_{i}", sql_type)
+            for i, sql_type in enumerate(types)
+            if sql_type is not None
+        )
+        try:
+            value_serde(source.value_format, columns, source.topic, session.engine.registry)
+        except KsqlmvError:
+            raise AnalysisError(_INTERMEDIATE_MESSAGE) from None
 
 
 def check_serdes(session: Session, source: DataSource) -> None:

@@ -24,6 +24,7 @@ from ksqlmv.engine.execution.formats import (
     DEFAULT_KEY_FORMAT,
     build_key_format,
     build_value_format,
+    check_aggregation_state,
     check_serdes,
     format_info,
 )
@@ -167,6 +168,7 @@ def create_as_select(session: Session, stmt: s.CreateAsSelect) -> StatementResul
         replicas=props.integer("REPLICAS") or 1,
     )
     check_serdes(session, sink)
+    check_aggregation_state(session, plan.root)
     engine.topics.ensure(topic, partitions, sink.replicas, props)
     root = SinkNode("Sink", plan.root.schema, plan.root, sink, tuple(c.name for c in plan.value))
     if replaced is not None:
