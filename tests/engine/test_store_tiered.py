@@ -28,6 +28,7 @@ from ksqlmv.engine.drivers.checkpoint import (
 from ksqlmv.engine.drivers.kafka import KafkaDriver
 from ksqlmv.engine.engine import KsqlEngine
 from ksqlmv.engine.queries.views import table_view
+from ksqlmv.engine.runtime.bloom import KeyFilter
 from ksqlmv.engine.runtime.tiered import MEMORY_ENTRIES_PROPERTY, MemoryData, TieredData
 from ksqlmv.engine.serde.registry import InMemorySchemaRegistry
 
@@ -300,3 +301,36 @@ def sampled_max() -> Any:
             sampler.join()
 
     return sample
+
+
+def test_the_key_filter_never_misses_a_key_it_was_given() -> None:
+    seen = KeyFilter(50_000)
+    for i in range(50_000):
+        seen.add((f"order-{i}", i % 7))
+    assert all((f"order-{i}", i % 7) in seen for i in range(50_000))
+    false_positives = sum((f"other-{i}",) in seen for i in range(50_000))
+    assert false_positives < 50_000 * 0.03, false_positives
+    assert not seen.full()
+    seen.add(("one more",))
+    assert seen.full()
+
+
+def test_a_full_key_filter_is_rebuilt_from_disk(tmp_path: Path) -> None:
+    tracker = _bounded(tmp_path, 5)
+    checkpointer = Checkpointer([tracker], Changelog().produce)
+    for i in range(20):
+        tracker.store.put((f"k{i}",), i)
+    checkpointer.write()
+    data = tracker.store.data
+    assert isinstance(data, TieredData)
+    data.seen = KeyFilter(4)  # as if sized for fewer keys than the disk now holds
+    for key in [(f"k{i}",) for i in range(20)]:
+        data.seen.add(key)
+    for i in range(20, 40):
+        tracker.store.put((f"k{i}",), i)
+    checkpointer.write()
+    assert data.seen.capacity > 4  # rebuilt, from every key on disk
+    assert {(f"k{i}",): data.get((f"k{i}",)) for i in range(40)} == {
+        (f"k{i}",): i for i in range(40)
+    }
+    assert ("k-absent",) not in data

@@ -27,9 +27,10 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ksqlmv.engine.runtime.bloom import KeyFilter
 from ksqlmv.engine.runtime.codec import decode, decode_many, encode
 from ksqlmv.engine.runtime.disk import DiskTier, key_text
 
@@ -70,7 +71,7 @@ def memory_entries(properties: dict[str, Any]) -> int:
 class MemoryData(dict[Any, Any]):
     """A store's entries, all in memory; becomes a `TieredData` once it outgrows its limit."""
 
-    __slots__ = ("deleted", "disk", "limit", "owner")
+    __slots__ = ("deleted", "disk", "limit", "owner", "seen")
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,6 +79,7 @@ class MemoryData(dict[Any, Any]):
         self.limit = 0
         self.deleted: set[Any] = set()
         self.owner: int | None = None
+        self.seen = KeyFilter(1)  # every key on disk is in it (filled when the store spills)
 
     def attach(self, disk: DiskTier, limit: int) -> None:
         """Keep at most `limit` entries in memory (at checkpoints), the rest on `disk`."""
@@ -102,15 +104,20 @@ class MemoryData(dict[Any, Any]):
             if dict.__len__(self) <= self.limit:
                 return  # nothing on disk yet, and nothing to move there
             # The first spill: every entry goes to disk (only memory knew them).
-            disk.write(
-                ((key_text(key), encode(key), encode(value)) for key, value in dict.items(self)),
-                (),
-            )
+            entries = list(dict.items(self))
+            disk.write(((key_text(k), encode(k), encode(v)) for k, v in entries), ())
+            self.seen = _filter_of((key for key, _ in entries), len(entries))
             self.__class__ = TieredData
         else:
             written = [(key_text(k), rk, rv) for k, rk, _, rv in changed if rv is not None]
             removed = [key_text(k) for k, _, _, rv in changed if rv is None]
             disk.write(written, removed)
+            seen = self.seen
+            for key, _, _, raw in changed:
+                if raw is not None:
+                    seen.add(key)
+            if seen.full():
+                self.seen = _filter_of(self._disk_keys(), 4 * seen.capacity)
             self.deleted.clear()
         if dict.__len__(self) > self.limit:
             # Recently changed keys stay: move them behind the older ones first.
@@ -128,11 +135,19 @@ class MemoryData(dict[Any, Any]):
         if disk is None or len(rows) <= self.limit:
             return 0
         disk.write(((key_text(key), raw_key, raw) for key, raw_key, raw in rows), ())
+        self.seen = _filter_of((key for key, _, _ in rows), len(rows))
         for key, _, _ in rows:
             dict.pop(self, key, None)
         self.__class__ = TieredData
         self.owner = threading.get_ident()
         return len(rows)
+
+    def _disk_keys(self) -> Iterator[Any]:
+        disk = self.disk
+        rows = disk.rows() if disk is not None else []
+        for key in decode_many([row[1] for row in rows]):
+            if not isinstance(key, ValueError):
+                yield key
 
     def _evict(self) -> None:
         excess = dict.__len__(self) - self.limit
@@ -151,8 +166,8 @@ class TieredData(MemoryData):
     def _load(self, key: Any) -> Any:
         """The value of `key` on disk (`_MISSING` if none), kept in memory on the owner's thread."""
         disk = self.disk
-        if disk is None or key in self.deleted:
-            return _MISSING
+        if disk is None or key not in self.seen or key in self.deleted:
+            return _MISSING  # most new keys of a table keyed by a fresh id stop here
         raw = disk.get(key_text(key))
         if raw is None:
             return _MISSING
@@ -184,7 +199,12 @@ class TieredData(MemoryData):
         if dict.__contains__(self, key):
             return True
         disk = self.disk
-        return disk is not None and key not in self.deleted and disk.has(key_text(key))
+        return (
+            disk is not None
+            and key in self.seen
+            and key not in self.deleted
+            and disk.has(key_text(key))
+        )
 
     def pop(self, key: Any, default: Any = None) -> Any:
         """Remove `key` from memory and (at the next checkpoint) from disk."""
@@ -234,3 +254,11 @@ class TieredData(MemoryData):
         memory = {key_text(key) for key in list(dict.keys(self))}
         gone = {key_text(key) for key in list(self.deleted)} - memory
         return len(memory | (disk.texts() - gone))
+
+
+def _filter_of(keys: Iterable[Any], count: int) -> KeyFilter:
+    """A filter of `keys` (`count` of them), with room for as many again and more."""
+    found = KeyFilter(max(2 * count, 1 << 16))
+    for key in keys:
+        found.add(key)
+    return found
