@@ -36,3 +36,30 @@ def test_intermediate_types_the_format_cannot_carry(
         assert "T" not in {s.name for s in engine.catalog}
     else:
         engine.execute(statement)
+
+
+@pytest.mark.parametrize(
+    ("properties", "expected"),
+    [
+        ({}, [[1], [1, 2], [1, 2, 3]]),
+        ({"ksql.functions.collect_list.limit": 2}, [[1], [1, 2], [1, 2]]),
+    ],
+)
+def test_function_settings_come_from_the_engine_properties(
+    properties: dict[str, object], expected: list[list[int]]
+) -> None:
+    import json
+
+    from ksqlmv.engine.drivers.testing import TestDriver
+
+    engine = KsqlEngine(TestDriver(live=True), properties=properties)
+    engine.execute(
+        "CREATE STREAM S (ID STRING KEY, V INT) WITH (KAFKA_TOPIC='s', PARTITIONS=1, "
+        "VALUE_FORMAT='JSON');"
+        "CREATE TABLE T AS SELECT ID, COLLECT_LIST(V) AS X FROM S GROUP BY ID;"
+    )
+    driver = engine.driver
+    assert isinstance(driver, TestDriver)
+    for v in (1, 2, 3):
+        driver.produce("s", b"a", b'{"V": %d}' % v, v, ())
+    assert [json.loads(r.value or b"")["X"] for r in driver.records("T")] == expected

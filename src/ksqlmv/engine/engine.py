@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ksqlmv.engine.analysis.functions import FunctionLibrary
-from ksqlmv.engine.analysis.library import default_library
+from ksqlmv.engine.analysis.library import configured_library
 from ksqlmv.engine.catalog import (
     Catalog,
     Column,
@@ -109,7 +109,7 @@ class KsqlEngine:
         self.registry = driver.registry
         self.properties: dict[str, Any] = {**DEFAULT_PROPERTIES, **(properties or {})}
         self.catalog = Catalog()
-        self.functions: FunctionLibrary = functions or default_library()
+        self.functions: FunctionLibrary = functions or configured_library(self.properties)
         self.topics = Topics(driver)
         self.processing_log = processing_log or ProcessingLog()
         self.metrics = Metrics()

@@ -30,7 +30,7 @@ from ksqlmv.engine.functions.signature import FunctionKind as RegistryKind
 from ksqlmv.errors import AnalysisError
 from ksqlmv.sql.types import SqlType
 
-__all__ = ["RegistryLibrary", "default_library"]
+__all__ = ["RegistryLibrary", "configured_library", "default_library"]
 
 _KINDS = {
     RegistryKind.SCALAR: FunctionKind.SCALAR,
@@ -146,3 +146,9 @@ class RegistryLibrary:
 def default_library() -> RegistryLibrary:
     """The library of ksqlDB's built-in functions."""
     return RegistryLibrary(builtin_registry())
+
+
+def configured_library(config: dict[str, Any]) -> RegistryLibrary:
+    """ksqlDB's built-in functions reading the `ksql.functions.*` settings of `config`
+    (`ksql.functions.collect_list.limit`, ...); the registry itself is shared."""
+    return RegistryLibrary(default_library().registry, config)
