@@ -334,3 +334,16 @@ def test_a_full_key_filter_is_rebuilt_from_disk(tmp_path: Path) -> None:
         (f"k{i}",): i for i in range(40)
     }
     assert ("k-absent",) not in data
+
+
+def test_a_state_dir_that_cannot_be_written_keeps_the_store_in_memory(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    tracker = tracked_store("S", "S-changelog", windowed=False)[1]
+    bound_memory([tracker], {STATE_DIR_PROPERTY: str(blocked), MEMORY_ENTRIES_PROPERTY: 2})
+    checkpointer = Checkpointer([tracker], Changelog().produce)
+    for i in range(10):
+        tracker.store.put((f"k{i}",), i)
+    checkpointer.write()
+    assert _in_memory(tracker) == 10
+    assert dict(tracker.store.data.items()) == {(f"k{i}",): i for i in range(10)}

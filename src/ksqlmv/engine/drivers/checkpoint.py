@@ -35,6 +35,7 @@ import itertools
 import logging
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -118,11 +119,16 @@ def bound_memory(trackers: Iterable[TrackedStore], properties: Mapping[str, Any]
                 _TEMPORARY.append(Path(tempfile.mkdtemp(prefix="ksqlmv-state-")))
                 atexit.register(shutil.rmtree, _TEMPORARY[0], ignore_errors=True)
             directory = _TEMPORARY[0]
-        # A file of its own: a store built again replaces one whose file may still be open.
-        for stale in directory.glob(f"{tracker.topic}.*.sqlite"):
-            stale.unlink(missing_ok=True)  # left by an earlier build or process
         path = directory / f"{tracker.topic}.{os.getpid()}-{next(_FILES)}.sqlite"
-        tracker.spill.attach(DiskTier(path), limit)
+        try:
+            # A file of its own: a store built again replaces one whose file may still be open.
+            for stale in directory.glob(f"{tracker.topic}.*.sqlite"):
+                stale.unlink(missing_ok=True)  # left by an earlier build or process
+            disk = DiskTier(path)
+        except (OSError, sqlite3.Error) as error:
+            log.warning("store %s keeps all its entries in memory: %s", tracker.store.name, error)
+            continue
+        tracker.spill.attach(disk, limit)
 
 
 @dataclass
