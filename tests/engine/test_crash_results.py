@@ -1,10 +1,11 @@
-"""kill -9 while a query's results are not on the broker yet: the restart writes them.
+"""kill -9 while a query's results are not on the broker: the restart writes them.
 
 A checkpoint's marker tells a restarted query where to resume; the results of the records before
-it must be on the broker by then, or nothing ever writes them again. Here the results cannot be
-delivered (the sink topic is deleted, on a broker that does not create topics on its own) while
-the query's changelog can: the query processes a second batch, its changes reach the changelog,
-and it is killed. Restarted with its sink back, it must write the second batch's results.
+it must be on the broker by then, or nothing ever writes them again. Here the results of a second
+batch cannot be written while the query's changelog can: its sink topic is deleted (on a broker
+that creates no topics on its own, so librdkafka holds the results back), or replaced by one that
+refuses them (`max.message.bytes`: the delivery fails). The query processes the batch, its changes
+reach the changelog, and it is killed. Restarted with its sink back, it must write those results.
 """
 
 from __future__ import annotations
@@ -139,8 +140,22 @@ def _keys(servers: str, topic: str) -> set[bytes]:
     return found
 
 
-def test_results_held_back_at_a_kill_are_written_after_the_restart(
-    strict_broker: str, tmp_path: Path
+def _recreate(admin: AdminClient, topic: str, config: dict[str, str] | None) -> None:
+    admin.delete_topics([topic])[topic].result(30)
+    _wait("the topic deleted", lambda: topic not in admin.list_topics(timeout=10).topics)
+    if config is not None:
+        admin.create_topics([NewTopic(topic, 1, 1, config=config)])[topic].result(30)
+
+
+SINKS: dict[str, dict[str, str] | None] = {
+    "deleted": None,  # results wait for their topic in librdkafka's queue
+    "refusing": {"max.message.bytes": "32"},  # the broker refuses every batch of results
+}
+
+
+@pytest.mark.parametrize("sink_state", list(SINKS))
+def test_results_not_written_at_a_kill_are_written_after_the_restart(
+    strict_broker: str, tmp_path: Path, sink_state: str
 ) -> None:
     servers = strict_broker
     suffix = uuid.uuid4().hex[:8]
@@ -161,8 +176,7 @@ def test_results_held_back_at_a_kill_are_written_after_the_restart(
     try:
         _produce(servers, source, range(BATCH))
         _wait("the first batch committed", lambda: _committed(servers, query, source) == BATCH)
-        admin.delete_topics([sink])[sink].result(30)
-        _wait("the sink deleted", lambda: sink not in admin.list_topics(timeout=10).topics)
+        _recreate(admin, sink, SINKS[sink_state])
         written = _end(servers, changelog)
         _produce(servers, source, range(BATCH, 2 * BATCH))
         # Its changes reach the changelog; its results cannot reach the broker.
@@ -171,6 +185,8 @@ def test_results_held_back_at_a_kill_are_written_after_the_restart(
         first.kill()
     finally:
         first.stop()
+    if SINKS[sink_state] is not None:
+        _recreate(admin, sink, None)
     admin.create_topics([NewTopic(sink, 1, 1)])[sink].result(30)
 
     second = Engine(statements, servers, service)

@@ -40,6 +40,7 @@ import logging
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -147,6 +148,8 @@ class KafkaDriver:
         self.trackers: dict[str, dict[str, TrackedStore]] = {}
         self.listeners: dict[str, list[Listener]] = {}
         self.delivery_errors = 0
+        self.undelivered: Counter[str] = Counter()
+        """Records that could not be written, per topic."""
         # The transactional producer of the query whose records this thread is processing
         # (exactly-once queries only): produce() writes through it.
         self._routing = threading.local()
@@ -281,6 +284,7 @@ class KafkaDriver:
     def _delivered(self, error: KafkaError | None, message: Any) -> None:
         if error is not None:
             self.delivery_errors += 1
+            self.undelivered[message.topic()] += 1
             log.error("could not write a record to %s: %s", message.topic(), error)
 
     def flush(self, timeout: float | None = None) -> int:
@@ -413,8 +417,19 @@ class KafkaDriver:
                 # The markers only once the results and changes they cover are on the broker:
                 # a restart resumes after a marker, and would never write those again.
                 self._flush_for_commit()
+                delivered.check()
                 checkpointer.mark()
                 self._flush_for_commit()
+
+        delivered = _Delivered(
+            self.undelivered,
+            [*trackers, *([query.sink_topic] if query.sink_topic else [])],
+            str(properties.get(_FAIL_ON_PRODUCTION_ERROR, "true")).lower() != "false",
+        )
+
+        def flush_delivered() -> None:  # the commit of a query without state
+            self._flush_for_commit()
+            delivered.check()
 
         def failed(error: BaseException) -> None:
             if self.on_query_error is not None:
@@ -428,7 +443,7 @@ class KafkaDriver:
             start=Start.COMMITTED,
             reset=offset_reset(properties),
             group=application_id(service_id, query.query_id),
-            commit=commit if trackers or query.on_commit or txn else self._flush_for_commit,
+            commit=commit if trackers or query.on_commit or txn else flush_delivered,
             # Kafka Streams commits every 100 ms under exactly-once
             commit_interval=min(self.commit_interval, 0.1) if txn else self.commit_interval,
             prelude=prelude if trackers or txn else None,
@@ -601,6 +616,38 @@ def _position(consumer: Consumer, topic: str) -> int:
     """The next offset the consumer reads from partition 0 of `topic` (-1 when unknown)."""
     found = consumer.position([TopicPartition(topic, 0)])
     return int(found[0].offset) if found else -1
+
+
+_FAIL_ON_PRODUCTION_ERROR = "ksql.fail.on.production.error"
+
+
+class _Delivered:
+    """Whether every record a query wrote to its sink and changelogs reached the broker.
+
+    A record that could not be written (its delivery timed out, the broker refused it) must not
+    be covered by a checkpoint, or a restart would resume after it and never write it. As with
+    ksqlDB's `ksql.fail.on.production.error` (true by default), the query then fails, and writes
+    no checkpoint again: a restart resumes at its last one. With the property false the record
+    is logged and the query goes on, as ksqlDB's does.
+    """
+
+    def __init__(self, counts: Counter[str], topics: list[str], fail: bool) -> None:
+        self.counts = counts
+        self.since = {topic: counts[topic] for topic in topics}
+        self.fail = fail
+        self.failure: str | None = None
+
+    def check(self) -> None:
+        """Raise when a record of the query's topics was lost since it started."""
+        if self.failure is not None:  # (the failed query's final commit)
+            raise KafkaException(KafkaError(KafkaError._FAIL, self.failure))
+        lost = sorted(topic for topic, count in self.since.items() if self.counts[topic] > count)
+        if lost and self.fail:
+            self.failure = (
+                f"records of {', '.join(lost)} could not be written: the query stops at its last "
+                f"checkpoint ({_FAIL_ON_PRODUCTION_ERROR})"
+            )
+            raise ExecutionError(self.failure)
 
 
 def _partition_count(consumer: Consumer, topic: str, timeout: float) -> int:
