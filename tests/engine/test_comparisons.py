@@ -47,3 +47,18 @@ def test_insert_into_casts_to_the_sink_types(engine: KsqlEngine) -> None:
         "C2": Decimal("2.50"),
         "C3": 7,
     }
+
+
+def test_an_ambiguous_column_fails_to_prepare(engine: KsqlEngine) -> None:
+    from ksqlmv.errors import AnalysisError
+
+    engine.execute(
+        "CREATE TABLE L (ID INT PRIMARY KEY, A INT) WITH (KAFKA_TOPIC='l', PARTITIONS=1, "
+        "VALUE_FORMAT='JSON');"
+        "CREATE TABLE R (ID INT PRIMARY KEY, B INT) WITH (KAFKA_TOPIC='r', PARTITIONS=1, "
+        "VALUE_FORMAT='JSON');"
+    )
+    with pytest.raises(AnalysisError) as raised:
+        engine.execute("CREATE TABLE O AS SELECT L.ID, A, B FROM L JOIN R ON ID = R.ID;")
+    assert str(raised.value).startswith("Exception while preparing statement: Line: 1, Col: ")
+    assert "Column 'ID' is ambiguous. Could be L.ID or R.ID." in str(raised.value)

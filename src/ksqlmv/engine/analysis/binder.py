@@ -98,8 +98,11 @@ class Scope:
             return matches[0][1]
         if len(matches) > 1:
             options = sorted(f"{alias}.{ref.name}" for alias, _ in matches)
+            # ksqlDB resolves column references while it builds the statement's tree, so an
+            # ambiguous one is reported as a failure to prepare the statement.
             raise AnalysisError(
-                f"{where}Column '{ref.name}' is ambiguous. Could be {_or_join(options)}."
+                f"Exception while preparing statement: {where}Column '{ref.name}' is ambiguous. "
+                f"Could be {_or_join(options)}."
             )
         if ref.name in self.extra:
             return self.extra[ref.name]
