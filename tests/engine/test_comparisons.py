@@ -1,6 +1,7 @@
-"""Implicit conversions: BETWEEN over mixed DOUBLE and DECIMAL operands compares as ksqlDB does
-(as decimals, a DOUBLE through its shortest text: 1.11 is 1.11, not 1.1100000000000000977), and
-INSERT INTO writes results that cast implicitly as the sink's column types."""
+"""Analysis as ksqlDB does it: BETWEEN over mixed DOUBLE and DECIMAL operands compares as
+decimals (a DOUBLE through its shortest text: 1.11 is 1.11, not 1.1100000000000000977), INSERT
+INTO writes results that cast implicitly as the sink's column types, and an ambiguous column is a
+failure to prepare the statement."""
 
 from __future__ import annotations
 
