@@ -89,6 +89,10 @@ class ExpressionCompiler:
     def __init__(self, builder: CodeBuilder, accessors: Mapping[str, str]) -> None:
         self.builder = builder
         self.accessors = accessors
+        self.nested = 0
+        """How many function calls or constructors enclose the node being compiled: a call
+        inside one fails to NULL there (and is logged) instead of failing the whole expression,
+        ksqlDB's nested error handling."""
 
     def expr(self, node: b.Bound) -> str:
         """Python source for `node`."""
@@ -202,43 +206,35 @@ class ExpressionCompiler:
         return f"{helper}({self.expr(n.base)}, {self.expr(n.index)})"
 
     def _CreateArray(self, n: b.CreateArray) -> str:
-        return f"[{', '.join(self._element(item) for item in n.items)}]"
+        return f"[{', '.join(self._inside(item) for item in n.items)}]"
 
     def _CreateMap(self, n: b.CreateMap) -> str:
-        entries = ", ".join(f"{self._element(k)}: {self._element(v)}" for k, v in n.entries)
+        entries = ", ".join(f"{self._inside(k)}: {self._inside(v)}" for k, v in n.entries)
         return "{" + entries + "}"
 
     def _CreateStruct(self, n: b.CreateStruct) -> str:
-        entries = ", ".join(f"{name!r}: {self._element(v)}" for name, v in n.fields)
+        entries = ", ".join(f"{name!r}: {self._inside(v)}" for name, v in n.fields)
         return "{" + entries + "}"
 
-    def _element(self, item: b.Bound) -> str:
-        """An element of a constructor: a failing function call is NULL there, not the whole."""
-        code = self.expr(item)
-        return self._nested(item, code) if isinstance(item, b.Call) else code
+    def _inside(self, node: b.Bound) -> str:
+        """`node` compiled as an argument or element: the calls in it are nested calls."""
+        self.nested += 1
+        try:
+            return self.expr(node)
+        finally:
+            self.nested -= 1
 
     def _LambdaFunction(self, n: b.LambdaFunction) -> str:
         params = ", ".join(_lambda_name(p) for p in n.params)
         return f"(lambda {params}: {self.expr(n.body)})"
 
     def _Call(self, n: b.Call) -> str:
-        fn = self.builder.ref(n.function, n.name.lower())
-        args = []
-        for arg in n.args:
-            code = self.expr(arg)
-            if isinstance(arg, b.Call):
-                # ksqlDB's nested error handling: a failing inner call is NULL for this argument.
-                code = self._nested(arg, code)
-            args.append(code)
+        if self.nested:
+            fn = self.builder.ref(_safe_function(n.function, n.text, self.builder), "safe")
+        else:
+            fn = self.builder.ref(n.function, n.name.lower())
+        args = [self._inside(arg) for arg in n.args]
         return f"{fn}({', '.join(args)})"
-
-    def _nested(self, arg: b.Call, code: str) -> str:
-        inner = self.builder.ref(arg.function, arg.name.lower())
-        safe = self.builder.ref(_safe_function(arg.function, arg.text, self.builder), "safe")
-        prefix = inner + "("
-        if code.startswith(prefix):
-            return safe + "(" + code[len(prefix) :]
-        return code
 
 
 def _lambda_name(name: str) -> str:
