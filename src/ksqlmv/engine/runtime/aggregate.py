@@ -316,10 +316,15 @@ class AggregateOperator:
         assert self.window is not None
         if ts > self.stream_time:
             self.stream_time = ts
-        close = self.stream_time - self.grace
         gap = self.window.size_ms
+        # Kafka Streams closes a session window once stream time passes its end by the
+        # inactivity gap plus the grace period (a later record could still have merged it).
+        close = self.stream_time - self.grace - gap
         store_key = self._key(key)
         assert isinstance(self.store, WindowStore)
+        # Sessions that ended more than the gap plus the grace period before stream time have
+        # left the store (its retention): a late record does not merge with them.
+        self._expire()
         overlapping = [
             ((store_key, s, e), v)
             for (s, e), v in self.store.windows(store_key)
