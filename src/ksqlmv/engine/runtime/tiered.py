@@ -11,7 +11,9 @@ disk per record, so the per-record path stays a dict operation (plus a Python ca
 Memory holds, per key, the newest value: an entry in memory always wins over the disk. A key
 deleted since the last checkpoint is in `deleted` until then, so that the disk's older copy is not
 read back. Only the query's own thread moves entries from disk into memory (`owner`): a pull
-query reading a key the query is deleting at the same moment could otherwise bring it back.
+query reading a key the query is deleting at the same moment could otherwise bring it back. A
+Bloom filter of the keys on disk (`seen`) answers most lookups of keys that are nowhere (the new
+ids of a table keyed by a fresh id) without reading the disk.
 
 >>> import tempfile, pathlib
 >>> from ksqlmv.engine.runtime.disk import DiskTier
