@@ -27,7 +27,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from confluent_kafka import (
@@ -133,6 +133,9 @@ class _Progress:
 
     pending: dict[tuple[str, int], int]
     last_commit: float
+    reached: dict[tuple[str, int], int] = field(default_factory=dict)
+    """The furthest offset ever put in `pending`, per (topic, partition)."""
+    last_skip: float = 0.0
 
 
 class TopicFeed:
@@ -237,9 +240,13 @@ class TopicFeed:
                         batch.sort(key=lambda r: r[3])
                     if not self._hand_over(batch):
                         break
+                    pending = self._progress.pending
                     for record in batch:
-                        self._progress.pending[(record[0], record[5])] = record[6] + 1
+                        pending[(record[0], record[5])] = record[6] + 1
+                    self._progress.reached.update(pending)
                     self.records += len(batch)
+                else:
+                    self._skip_unreadable(consumer)
                 self._maybe_commit(consumer, idle=not batch)
         except BaseException as error:  # reported, never raised on a daemon thread
             log.exception("%s stopped on an error", self.name)
@@ -253,6 +260,28 @@ class TopicFeed:
                     consumer.close()
                 except (KafkaException, RuntimeError) as error:
                     log.debug("closing %s: %s", self.name, error)
+
+    def _skip_unreadable(self, consumer: Consumer) -> None:
+        """While idle, let the next commit cover what lies between the last record processed
+        and the consumer's position: transaction markers and aborted records, which no reader
+        gets. Kafka Streams commits positions for the same reason; otherwise a topic written
+        in transactions would keep a lag of one record for ever."""
+        progress = self._progress
+        if self.commit_before is None or not progress.reached:
+            return
+        now = time.monotonic()
+        if now - progress.last_skip < self.commit_interval:
+            return
+        progress.last_skip = now
+        holding = getattr(consumer, "holds", None)  # SyncedConsumer: delivered, not processed
+        try:
+            positions = consumer.position([TopicPartition(t, p) for t, p in progress.reached])
+        except KafkaException:
+            return
+        for position in positions:
+            slot = (position.topic, position.partition)
+            if position.offset > progress.reached[slot] and not (holding and holding(slot)):
+                progress.pending[slot] = progress.reached[slot] = position.offset
 
     def _assign(self, consumer: Consumer) -> None:
         partitions = _partitions(consumer, self.topics, self.timeout)

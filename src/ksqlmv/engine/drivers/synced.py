@@ -47,6 +47,7 @@ class SyncedConsumer:
         self.buffers: dict[tuple[str, int], deque[Any]] = {}
         self.caught_up: set[tuple[str, int]] = set()
         self.from_beginning: set[tuple[str, int]] = set()
+        self.asked: dict[tuple[str, int], float] = {}
         self.next_offset: dict[tuple[str, int], int] = {}
         """The offset after the last record buffered (or the assigned start) per partition."""
         self.waiting_since: float | None = None
@@ -65,6 +66,10 @@ class SyncedConsumer:
         self.from_beginning = {
             (tp.topic, tp.partition) for tp in partitions if tp.offset == OFFSET_BEGINNING
         }
+
+    def holds(self, slot: tuple[str, int]) -> bool:
+        """Whether records of `slot` were delivered by Kafka and are still waiting here."""
+        return bool(self.buffers.get(slot))
 
     def _fill(self, timeout: float) -> None:
         for message in self.consumer.consume(_FILL, timeout):
@@ -108,7 +113,13 @@ class SyncedConsumer:
         partition = TopicPartition(*slot)
         try:
             low, high = self.consumer.get_watermark_offsets(partition, cached=True)
-        except Exception:  # no fetch answered yet: not known
+            now = time.monotonic()
+            if high < 0 and now - self.asked.get(slot, -1.0) >= 1.0:
+                # No fetch has answered for it yet (a query starting on a loaded machine): ask
+                # the broker, at most once a second, rather than guess.
+                self.asked[slot] = now
+                low, high = self.consumer.get_watermark_offsets(partition, timeout=2.0)
+        except Exception:  # the broker did not say: not known
             return False
         position = self.next_offset.get(slot)
         if position is None:
