@@ -4,7 +4,8 @@ A full outer stream-stream join with a GRACE PERIOD holds unmatched rows until t
 closes, and a session window with EMIT FINAL holds each session's result until it closes; both
 drop records that arrive after stream time has passed their window. Each query runs twice on the
 same input, in `python -m ksqlmv.engine`: once without interruption, once killed with SIGKILL
-after about a third of its input and restarted. The two sinks must hold the same records (as
+after about a third of its input and restarted. The uninterrupted run must give what the test
+driver gives when fed in Kafka Streams' order, and the two sinks must hold the same records (as
 sets: results written between the last checkpoint and the kill are written again, which
 at-least-once delivery allows; a lost held row, a repeated final result or a late record let in
 by a forgotten stream time would differ).
@@ -12,6 +13,7 @@ by a forgotten stream time would differ).
 
 from __future__ import annotations
 
+import heapq
 import random
 import signal
 import subprocess
@@ -25,6 +27,8 @@ import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from ksqlmv.engine.drivers.testing import TestDriver
+from ksqlmv.engine.engine import KsqlEngine
 from ksqlmv.local import EmbeddedStack
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.reliability]
@@ -68,6 +72,26 @@ def _records(seed: int, offset_ms: int, keys: int) -> list[tuple[bytes, bytes, i
         ts = BASE_TS + i * STEP_MS + offset_ms - (30_000 if i % 97 == 96 else 0)
         found.append((f"k{rng.randrange(keys)}".encode(), b'{"A": %d, "B": %d}' % (i, i), ts))
     return found
+
+
+def _reference(
+    statements: str, topics: dict[str, str], records: dict[str, list[tuple[bytes, bytes, int]]]
+) -> set[tuple[bytes | None, bytes | None, int]]:
+    """The output of the same statements on the test driver, fed each topic in offset order and
+    the topics interleaved by the timestamps at their heads (Kafka Streams' order)."""
+    engine = KsqlEngine(TestDriver(), properties={"auto.offset.reset": "earliest"})
+    for topic in topics.values():
+        engine.driver.create_topic(topic, 1)
+    engine.execute(statements.format(**topics, sink="reference"))
+    (query,) = engine.queries.values()
+    feeds = [
+        [(ts, offset, topics[role], key, value) for offset, (key, value, ts) in enumerate(found)]
+        for role, found in records.items()
+    ]
+    for ts, offset, topic, key, value in heapq.merge(*feeds, key=lambda item: item[0]):
+        query.process(topic, key, value, ts, (), 0, offset)
+    assert isinstance(engine.driver, TestDriver)
+    return {(r.key, r.value, r.timestamp) for r in engine.driver.records("reference")}
 
 
 def _produce(servers: str, topic: str, records: list[tuple[bytes, bytes, int]]) -> None:
@@ -163,10 +187,12 @@ def test_kill_9_then_restart_gives_the_uninterrupted_output(
     servers = embedded_broker.bootstrap_servers
     suffix = uuid.uuid4().hex[:8]
     topics = {name: f"{scenario.name}_{name}_{suffix}" for name in scenario.topics}
-    for index, topic in enumerate(topics.values()):
+    records = {}
+    for index, (role, topic) in enumerate(topics.items()):
         # The sides' times interleave without ties, so the order of processing is the same
         # in every run.
-        _produce(servers, topic, _records(index, 7 * index, 2_000 if len(topics) > 1 else 300))
+        records[role] = _records(index, 7 * index, 2_000 if len(topics) > 1 else 300)
+        _produce(servers, topic, records[role])
     first_topic = next(iter(topics.values()))
     sinks = {}
     for run in ("steady", "crashed"):
@@ -201,5 +227,6 @@ def test_kill_9_then_restart_gives_the_uninterrupted_output(
     got = _sink(servers, sinks["crashed"])
     assert len(set(expected)) == len(expected), "the uninterrupted run repeats records"
     assert len(expected) > RECORDS // 10
+    assert set(expected) == _reference(scenario.statements, topics, records)
     assert set(got) == set(expected)
     print(f"{scenario.name}: killed after {killed_at} records, {len(got) - len(expected)} again")

@@ -22,6 +22,7 @@ state stores are restored and streams are scanned by pull queries.
 from __future__ import annotations
 
 import enum
+import heapq
 import logging
 import threading
 import time
@@ -48,6 +49,7 @@ __all__ = [
     "TopicFeed",
     "fetch",
     "inline",
+    "merge_by_time",
     "offset_reset",
     "read_to_end",
 ]
@@ -111,6 +113,23 @@ def convert(message: Any) -> Record:
         message.partition(),
         message.offset(),
     )
+
+
+def merge_by_time(batch: list[Record]) -> list[Record]:
+    """The batch's records with each partition's in offset order, the partitions interleaved by
+    the timestamps at their heads (as Kafka Streams chooses the next record of a task). Sorting
+    the whole batch by timestamp instead moved an out-of-order record ahead of the records before
+    it in its own partition, and so changed which records a join or window saw it with."""
+    by_partition: dict[tuple[str, int], list[Record]] = {}
+    for record in batch:
+        by_partition.setdefault((record[0], record[5]), []).append(record)
+    if len(by_partition) < 2:
+        return batch
+    return list(heapq.merge(*by_partition.values(), key=_timestamp_of))
+
+
+def _timestamp_of(record: Record) -> int:
+    return record[3]
 
 
 def _partitions(consumer: Consumer, topics: Sequence[str], timeout: float) -> list[TopicPartition]:
@@ -237,7 +256,7 @@ class TopicFeed:
                 batch = [convert(m) for m in messages if self._usable(m)]
                 if batch:
                     if self.order_by_time and len({r[0] for r in batch}) > 1:
-                        batch.sort(key=lambda r: r[3])
+                        batch = merge_by_time(batch)
                     if not self._hand_over(batch):
                         break
                     pending = self._progress.pending

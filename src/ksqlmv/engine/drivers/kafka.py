@@ -447,7 +447,7 @@ class KafkaDriver:
             # Kafka Streams commits every 100 ms under exactly-once
             commit_interval=min(self.commit_interval, 0.1) if txn else self.commit_interval,
             prelude=prelude if trackers or txn else None,
-            order_by_time=len(query.source_topics) > 1,
+            # (no reordering of batches: SyncedConsumer hands records out in Kafka Streams' order)
             on_error=failed,
             name=f"query-{query.query_id}",
             timeout=self.timeout,
