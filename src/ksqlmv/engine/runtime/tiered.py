@@ -138,9 +138,9 @@ class MemoryData(dict[Any, Any]):
             return 0
         disk.write(((key_text(key), raw_key, raw) for key, raw_key, raw in rows), ())
         self.seen = _filter_of((key for key, _, _ in rows), len(rows))
+        self.__class__ = TieredData  # first: from now on a lookup that misses memory reads disk
         for key, _, _ in rows:
             dict.pop(self, key, None)
-        self.__class__ = TieredData
         self.owner = threading.get_ident()
         return len(rows)
 
