@@ -2,7 +2,8 @@
 
 A single-node broker written on asyncio, with kio as the protocol codec. Record batches are kept
 exactly as producers send them (offsets assigned, CRC checked, compression untouched) in segment
-files with a sparse offset index per partition; `acks=all` is acknowledged only after fsync;
+files with a sparse offset index per partition; an acknowledged append survives `kill -9` of the
+broker (and, on topics with `flush.messages=1`, a machine crash: `acks=all` then waits for fsync);
 topics, configs and committed offsets survive restarts; classic consumer groups rebalance;
 transactions commit or abort atomically across partitions and consumed offsets, and
 `read_committed` consumers read below the last stable offset; compacted topics are compacted and

@@ -3,9 +3,12 @@
 A produce request is checked batch by batch (size, magic, CRC, counts; `records.py`), given
 offsets and appended as sent. Transactional batches are accepted only from a producer whose
 current epoch has the partition in its ongoing transaction (`transactions.py`); control batches
-only the broker itself writes. `acks=all` is answered once the flusher has fsynced the append;
-`acks=1` right after the write; `acks=0` never (librdkafka expects no response). Each partition's
-error is its own: one bad partition does not fail the others in the same request.
+only the broker itself writes. `acks=all` and `acks=1` are answered right after the write, as a
+Kafka leader without followers answers them (the page cache keeps the append through a killed
+broker, and the flusher fsyncs it in the background within moments); on a topic with
+`flush.messages=1`, `acks=all` waits for that fsync, so the append survives a machine crash too.
+`acks=0` is never answered (librdkafka expects no response). Each partition's error is its own:
+one bad partition does not fail the others in the same request.
 """
 
 from __future__ import annotations
@@ -106,11 +109,14 @@ async def _produce(core: BrokerCore, request: Request, peer: str) -> Any:
             except KafkaError as error:
                 _log.warning("produce to %s-%s refused: %s", *key, error)
                 outcomes[key] = _Outcome(error=error.error_code, message=str(error))
-    if body.acks == -1 and appended:
-        await _wait_durable(core, appended, outcomes, body.timeout.total_seconds())
-    else:
-        for log in appended.values():
+    synced = {}
+    for key, log in appended.items():
+        if body.acks == -1 and log.settings.fsync_before_ack:
+            synced[key] = log
+        else:
             core.flusher.mark(log)
+    if synced:
+        await _wait_durable(core, synced, outcomes, body.timeout.total_seconds())
     if body.acks == 0:
         return None
     for key, log in appended.items():

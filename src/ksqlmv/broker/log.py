@@ -5,8 +5,8 @@ next one an append gets; the high watermark (HWM) is the end of what consumers m
 write to the page cache and advance the LEO and the HWM at once, waking waiting fetches, as a
 Kafka leader without followers does: a record written survives `kill -9` of the broker (the page
 cache is the kernel's), so consumers need not wait for the disk. The flusher fsyncs in a thread
-and only then acknowledges `acks=all` producers, so an acknowledged record survives a machine
-crash too.
+in the background; on topics with `flush.messages=1` it only then acknowledges `acks=all`
+producers, so their records survive a machine crash too.
 
 Reads return whole batches exactly as stored, cut at a batch boundary (at least one batch, even
 past `max_bytes`, KIP-74), and remember where they stopped so a consumer reading on finds its next

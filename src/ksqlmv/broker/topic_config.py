@@ -140,6 +140,9 @@ class TopicSettings:
     min_compaction_lag_ms: int
     min_cleanable_dirty_ratio: float
     index_interval_bytes: int
+    fsync_before_ack: bool = False
+    """`flush.messages=1`: `acks=all` producers are answered only once the append is fsynced
+    (by default, as in Kafka, once it is written: it then survives a killed broker)."""
 
     @classmethod
     def from_configs(cls, configs: Mapping[str, str]) -> TopicSettings:
@@ -159,4 +162,5 @@ class TopicSettings:
             min_compaction_lag_ms=int(merged["min.compaction.lag.ms"]),
             min_cleanable_dirty_ratio=float(merged["min.cleanable.dirty.ratio"]),
             index_interval_bytes=int(merged["index.interval.bytes"]),
+            fsync_before_ack=int(merged["flush.messages"]) == 1,
         )
