@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import struct
-import subprocess
-import sys
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from ksqlmv.local import EmbeddedStack
+
+StartEngine = Callable[..., Any]  # the engine_process fixture (tests/engine/conftest.py)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.reliability]
 
@@ -93,50 +93,6 @@ def _final_table(servers: str, topic: str) -> dict[tuple[str, int], tuple[int, i
     return table
 
 
-class EngineProcess:
-    """`python -m ksqlmv.engine` in a child process."""
-
-    def __init__(self, statements: Path, servers: str, service_id: str) -> None:
-        self.started = time.monotonic()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ksqlmv.engine",
-                str(statements),
-                "--bootstrap-servers",
-                servers,
-                "--property",
-                f"ksql.service.id={service_id}",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-
-    def wait_ready(self) -> float:
-        """Seconds until the engine said it was ready (state restored, reading)."""
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        assert line.startswith("ready"), f"engine said {line!r}"
-        return time.monotonic() - self.started
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-
 def _wait_for(servers: str, group: str, topic: str, offset: int, timeout: float) -> int:
     deadline = time.monotonic() + timeout
     committed = -1
@@ -149,7 +105,7 @@ def _wait_for(servers: str, group: str, topic: str, offset: int, timeout: float)
 
 
 def test_kill_9_mid_way_then_restart_gives_the_uninterrupted_table(
-    embedded_broker: EmbeddedStack, tmp_path: Path
+    embedded_broker: EmbeddedStack, tmp_path: Path, engine_process: StartEngine
 ) -> None:
     servers = embedded_broker.bootstrap_servers
     suffix = uuid.uuid4().hex[:8]
@@ -164,7 +120,7 @@ def test_kill_9_mid_way_then_restart_gives_the_uninterrupted_table(
     )
     group = f"_confluent-ksql-{service}query_CTAS_COUNTS_0"
 
-    first = EngineProcess(statements, servers, service)
+    first = engine_process(statements, servers, service, ready=False)
     try:
         first.wait_ready()
         killed_at = _wait_for(servers, group, source, RECORDS // 3, 300)
@@ -173,7 +129,7 @@ def test_kill_9_mid_way_then_restart_gives_the_uninterrupted_table(
         first.stop()
     assert killed_at < RECORDS, "the engine finished before it could be killed"
 
-    second = EngineProcess(statements, servers, service)
+    second = engine_process(statements, servers, service, ready=False)
     try:
         restore_seconds = second.wait_ready()
         _wait_for(servers, group, source, RECORDS, 600)

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import heapq
 import random
-import signal
-import subprocess
-import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
@@ -30,6 +29,8 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from ksqlmv.engine.drivers.testing import TestDriver
 from ksqlmv.engine.engine import KsqlEngine
 from ksqlmv.local import EmbeddedStack
+
+StartEngine = Callable[..., Any]  # the engine_process fixture (tests/engine/conftest.py)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.reliability]
 
@@ -142,47 +143,9 @@ def _sink(servers: str, topic: str) -> list[tuple[bytes | None, bytes | None, in
     return found
 
 
-class Engine:
-    """`python -m ksqlmv.engine FILE` in a child process."""
-
-    def __init__(self, statements: Path, servers: str, service_id: str) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ksqlmv.engine",
-                str(statements),
-                "--bootstrap-servers",
-                servers,
-                "--property",
-                f"ksql.service.id={service_id}",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        assert line.startswith("ready"), f"engine said {line!r}"
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-
 @pytest.mark.parametrize("scenario", [JOIN, SESSION], ids=lambda s: s.name)
 def test_kill_9_then_restart_gives_the_uninterrupted_output(
-    embedded_broker: EmbeddedStack, tmp_path: Path, scenario: Scenario
+    embedded_broker: EmbeddedStack, tmp_path: Path, scenario: Scenario, engine_process: StartEngine
 ) -> None:
     servers = embedded_broker.bootstrap_servers
     suffix = uuid.uuid4().hex[:8]
@@ -202,9 +165,9 @@ def test_kill_9_then_restart_gives_the_uninterrupted_output(
     query = "CSAS_J_0" if scenario is JOIN else "CTAS_T_0"
     total = RECORDS
 
-    steady = Engine(tmp_path / "steady.sql", servers, f"steady{suffix}_")
+    steady = engine_process(tmp_path / "steady.sql", servers, f"steady{suffix}_")
     try:
-        crashed = Engine(tmp_path / "crashed.sql", servers, f"crashed{suffix}_")
+        crashed = engine_process(tmp_path / "crashed.sql", servers, f"crashed{suffix}_")
         group = f"_confluent-ksql-crashed{suffix}_query_{query}"
         try:
             killed_at = _wait_for(servers, group, first_topic, total // 3, 300)
@@ -212,7 +175,7 @@ def test_kill_9_then_restart_gives_the_uninterrupted_output(
         finally:
             crashed.stop()
         assert killed_at < total, "the engine finished before it could be killed"
-        restarted = Engine(tmp_path / "crashed.sql", servers, f"crashed{suffix}_")
+        restarted = engine_process(tmp_path / "crashed.sql", servers, f"crashed{suffix}_")
         try:
             for topic in topics.values():
                 _wait_for(servers, group, topic, total, 600)

@@ -10,19 +10,21 @@ reach the changelog, and it is killed. Restarted with its sink back, it must wri
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from ksqlmv.local.contract import LISTENING
+
+StartEngine = Callable[..., Any]  # the engine_process fixture (tests/engine/conftest.py)
 
 pytestmark = [pytest.mark.integration, pytest.mark.reliability]
 
@@ -56,38 +58,6 @@ def strict_broker(tmp_path: Path) -> Iterator[str]:
         process.kill()
         process.wait()
         process.stdout.close()
-
-
-class Engine:
-    """`python -m ksqlmv.engine FILE` in a child process, ready (state restored) when built."""
-
-    def __init__(self, statements: Path, servers: str, service_id: str) -> None:
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "ksqlmv.engine", str(statements)),
-                *("--bootstrap-servers", servers, "--property", f"ksql.service.id={service_id}"),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        assert line.startswith("ready"), f"engine said {line!r}"
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 def _produce(servers: str, topic: str, keys: range) -> None:
@@ -155,7 +125,7 @@ SINKS: dict[str, dict[str, str] | None] = {
 
 @pytest.mark.parametrize("sink_state", list(SINKS))
 def test_results_not_written_at_a_kill_are_written_after_the_restart(
-    strict_broker: str, tmp_path: Path, sink_state: str
+    strict_broker: str, tmp_path: Path, sink_state: str, engine_process: StartEngine
 ) -> None:
     servers = strict_broker
     suffix = uuid.uuid4().hex[:8]
@@ -172,7 +142,7 @@ def test_results_not_written_at_a_kill_are_written_after_the_restart(
     query = f"_confluent-ksql-{service}query_CTAS_T_0"
     changelog = f"{query}-Aggregate-Aggregate-Materialize-changelog"
 
-    first = Engine(statements, servers, service)
+    first = engine_process(statements, servers, service)
     try:
         _produce(servers, source, range(BATCH))
         _wait("the first batch committed", lambda: _committed(servers, query, source) == BATCH)
@@ -189,7 +159,7 @@ def test_results_not_written_at_a_kill_are_written_after_the_restart(
         _recreate(admin, sink, None)
     admin.create_topics([NewTopic(sink, 1, 1)])[sink].result(30)
 
-    second = Engine(statements, servers, service)
+    second = engine_process(statements, servers, service)
     try:
         # (a query that resumed after the second batch has nothing left to process or commit)
         deadline = time.monotonic() + 30

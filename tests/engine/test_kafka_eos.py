@@ -9,13 +9,10 @@ read_committed readers) and each sum counts it once.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +23,13 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from ksqlmv.engine.drivers.eos import exactly_once
 from ksqlmv.local import EmbeddedStack
 
+StartEngine = Callable[..., Any]  # the engine_process fixture (tests/engine/conftest.py)
+
 pytestmark = pytest.mark.integration
 
 RECORDS = 6000
 KEYS = 13
+EXACTLY_ONCE = ("auto.offset.reset=earliest", "processing.guarantee=exactly_once_v2")
 
 
 @pytest.mark.parametrize(
@@ -64,52 +64,6 @@ def _statements(tmp_path: Path, suffix: str) -> tuple[Path, dict[str, str]]:
     return path, names
 
 
-class _Engine:
-    """`python -m ksqlmv.engine` under exactly_once_v2, in a child process."""
-
-    def __init__(self, statements: Path, servers: str, service_id: str) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ksqlmv.engine",
-                str(statements),
-                "--bootstrap-servers",
-                servers,
-                "--property",
-                f"ksql.service.id={service_id}",
-                "--property",
-                "auto.offset.reset=earliest",
-                "--property",
-                "processing.guarantee=exactly_once_v2",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        assert line.startswith("ready"), f"engine said {line!r}"
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(30)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(60)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait(10)
-            if self.process.stdout is not None:
-                self.process.stdout.close()
-
-
 def _read(servers: str, topic: str, isolation: str = "read_committed") -> list[Any]:
     consumer = Consumer(
         {
@@ -138,7 +92,7 @@ def _produce(producer: Producer, topic: str, start: int, stop: int) -> None:
 
 
 def test_derived_stream_and_its_sums_are_exact_across_kill_9_of_the_engine(
-    embedded_broker: EmbeddedStack, tmp_path: Path
+    embedded_broker: EmbeddedStack, tmp_path: Path, engine_process: StartEngine
 ) -> None:
     servers = embedded_broker.bootstrap_servers
     suffix = uuid.uuid4().hex[:8].upper()  # KSQL names are upper case, and so their topics
@@ -149,11 +103,11 @@ def test_derived_stream_and_its_sums_are_exact_across_kill_9_of_the_engine(
     service_id = f"eos_{suffix}_"
     chunk = RECORDS // 3
     for step in range(3):
-        engine = _Engine(statements, servers, service_id)
+        engine = engine_process(statements, servers, service_id, *EXACTLY_ONCE)
         _produce(producer, names["input"], step * chunk, (step + 1) * chunk)
         time.sleep(0.7)  # mid-way through the chunk: transactions open, others committed
         engine.kill()
-    engine = _Engine(statements, servers, service_id)
+    engine = engine_process(statements, servers, service_id, *EXACTLY_ONCE)
     try:
         deadline = time.monotonic() + 60
         while (found := len(_read(servers, names["derived"]))) < RECORDS:
