@@ -8,19 +8,19 @@ the restarted engine restores the store from its changelog straight to disk befo
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from ksqlmv.local import EmbeddedStack
+
+StartEngine = Callable[..., Any]  # the engine_process fixture (tests/engine/conftest.py)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.reliability]
 
@@ -29,32 +29,10 @@ KEYS = 20_000
 MEMORY_ENTRIES = 300
 
 
-def _engine(statements: Path, servers: str, service_id: str, state: Path) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "ksqlmv.engine", str(statements)),
-            *("--bootstrap-servers", servers),
-            *("--property", f"ksql.service.id={service_id}"),
-            *("--property", f"ksqlmv.state.store.memory.max.entries={MEMORY_ENTRIES}"),
-            *("--property", f"ksql.streams.state.dir={state}"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("ready"), f"engine said {line!r}"
-    return process
-
-
-def _stop(process: subprocess.Popen[str], kill: bool = False) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-        process.wait(60)
-    if process.stdout is not None:
-        process.stdout.close()
+def _spilling(state: Path) -> tuple[str, str]:
+    """The engine's properties: at most MEMORY_ENTRIES in memory, the rest under `state`."""
+    bound = f"ksqlmv.state.store.memory.max.entries={MEMORY_ENTRIES}"
+    return bound, f"ksql.streams.state.dir={state}"
 
 
 def _committed(servers: str, group: str, topic: str) -> int:
@@ -94,7 +72,7 @@ def _table(servers: str, topic: str) -> dict[str, tuple[int, int]]:
 
 
 def test_kill_9_with_state_on_disk_then_restart_gives_the_uninterrupted_table(
-    embedded_broker: EmbeddedStack, tmp_path: Path
+    embedded_broker: EmbeddedStack, tmp_path: Path, engine_process: StartEngine
 ) -> None:
     servers = embedded_broker.bootstrap_servers
     suffix = uuid.uuid4().hex[:8]
@@ -114,19 +92,19 @@ def test_kill_9_with_state_on_disk_then_restart_gives_the_uninterrupted_table(
     )
     group = f"_confluent-ksql-{service}query_CTAS_TOTALS_0"
 
-    first = _engine(statements, servers, service, tmp_path / "state")
+    first = engine_process(statements, servers, service, *_spilling(tmp_path / "state"))
     try:
         killed_at = _wait_for(servers, group, source, RECORDS // 3, 300)
     finally:
-        _stop(first, kill=True)
+        first.kill()
     assert killed_at < RECORDS, "the engine finished before it could be killed"
     assert list((tmp_path / "state").glob("*.sqlite")), "the store never spilled to disk"
 
-    second = _engine(statements, servers, service, tmp_path / "state")
+    second = engine_process(statements, servers, service, *_spilling(tmp_path / "state"))
     try:
         _wait_for(servers, group, source, RECORDS, 600)
     finally:
-        _stop(second)
+        second.stop()
 
     expected: dict[str, list[int]] = {}
     for i in range(RECORDS):

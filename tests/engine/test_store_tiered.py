@@ -29,7 +29,12 @@ from ksqlmv.engine.drivers.kafka import KafkaDriver
 from ksqlmv.engine.engine import KsqlEngine
 from ksqlmv.engine.queries.views import table_view
 from ksqlmv.engine.runtime.bloom import KeyFilter
-from ksqlmv.engine.runtime.tiered import MEMORY_ENTRIES_PROPERTY, MemoryData, TieredData
+from ksqlmv.engine.runtime.tiered import (
+    DEFAULT_MEMORY_ENTRIES,
+    MEMORY_ENTRIES_PROPERTY,
+    MemoryData,
+    TieredData,
+)
 from ksqlmv.engine.serde.registry import InMemorySchemaRegistry
 
 Record = tuple[bytes | None, bytes | None]
@@ -180,7 +185,7 @@ def test_a_pull_querys_thread_reads_disk_without_filling_memory(tmp_path: Path) 
 def test_a_bad_bound_falls_back_to_the_default(tmp_path: Path) -> None:
     tracker = tracked_store("S", "S-changelog", windowed=False)[1]
     bound_memory([tracker], {STATE_DIR_PROPERTY: str(tmp_path), MEMORY_ENTRIES_PROPERTY: "lots"})
-    assert tracker.spill is not None and tracker.spill.limit == 10_000
+    assert tracker.spill is not None and tracker.spill.limit == DEFAULT_MEMORY_ENTRIES
 
 
 def test_windowed_stores_stay_in_memory(tmp_path: Path) -> None:
