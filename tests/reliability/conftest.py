@@ -67,7 +67,10 @@ class Platform:
         """What the services are started with: basic auth on the services `auth` names
         (`KSQLMV_REGISTRY_AUTH`, `KSQLMV_KSQLDB_AUTH`) and the server's registry credentials,
         the way an operator configures them; and the demo's server properties."""
-        variables = server_properties_env()  # the demo's server: exactly-once processing
+        # the demo's server (exactly-once processing), plus properties a test sets
+        variables = server_properties_env()
+        name = "KSQLMV_KSQL_PROPERTIES"
+        variables[name] = f"{variables[name]} {os.environ.get(name, '')}".strip()
         if "registry" in self.auth:
             user, password = self.auth["registry"]
             variables["KSQLMV_REGISTRY_AUTH"] = f"{user}:{password}"

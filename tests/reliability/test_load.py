@@ -22,7 +22,7 @@ RATE = 50.0  # events/s for both simulators (base rates: the trades come in burs
 
 # A minute at this rate brings about a thousand orders: each table store keyed by order keeps at
 # most this many in memory (the rest on disk), so that the bound is reached in the run's first
-# half and the second half shows memory levelling off (the server's default is 10,000).
+# half and the second half shows memory levelling off (the server's default is 100,000).
 MEMORY_ENTRIES = 200
 
 
